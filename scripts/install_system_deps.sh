@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Debian packages used by the tests: chromium (widget test) and PostgreSQL (store tests).
+# Installs only what is missing; never fails the build if apt is unavailable (the tests
+# that need a package then skip with a clear message).
+set -uo pipefail
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+[ -x /usr/lib/postgresql/15/bin/postgres ] || ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+if [ ${#need[@]} -eq 0 ]; then echo "==> system packages present"; exit 0; fi
+echo "==> installing Debian packages: ${need[*]}"
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >/dev/null 2>&1 || true
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null 2>&1 \
+  || echo "WARNING: could not install ${need[*]}; tests needing them will be skipped"
+exit 0
