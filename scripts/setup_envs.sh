@@ -9,7 +9,16 @@ export RASA_TELEMETRY_ENABLED=false PIP_DISABLE_PIP_VERSION_CHECK=1
 
 APP_PY=${APP_PYTHON:-python3.11}
 RASA_PY=${RASA_PYTHON:-python3.10}
-command -v "$APP_PY" >/dev/null || APP_PY=python3
+# pyenv shims answer "command not found" for versions that are not selected: use the real binary.
+usable() { "$1" -c 'import sys' >/dev/null 2>&1; }
+pick() {  # pick <name> <glob fallback>
+  local name=$1 cand
+  usable "$name" && { echo "$name"; return; }
+  for cand in $2; do usable "$cand" && { echo "$cand"; return; }; done
+  echo "ERROR: $name not found" >&2; exit 1
+}
+APP_PY=$(pick "$APP_PY" "$HOME/.pyenv/versions/3.11*/bin/python3.11 /usr/bin/python3.11 python3")
+RASA_PY=$(pick "$RASA_PY" "$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10")
 
 hash_of() { cat "$@" | sha256sum | cut -c1-16; }
 
