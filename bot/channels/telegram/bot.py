@@ -1,0 +1,330 @@
+"""Telegram channel (python-telegram-bot ≥ 21): Rasa owns the dialogue, this module renders it.
+
+Text → :class:`ChatService` with the Telegram user id as sender; Rasa buttons → inline
+keyboards whose callbacks send the payload back; chart images → photos; an official's
+document → :func:`stats.ingest_report` with the parser's summary as the reply.
+Long polling by default; with ``TELEGRAM_MODE=webhook`` the app is built with
+``.updater(None)`` and fed by the FastAPI route ``POST /webhooks/telegram``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from telegram import BotCommand, Message, Update
+from telegram.constants import ChatAction, ChatType, MessageEntityType
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.channels.chat import ChatService
+from bot.channels.officials import find_official
+from bot.channels.telegram.render import (
+    PayloadStore,
+    image_bytes,
+    keyboard,
+    split_message,
+)
+from bot.channels.telegram.retry import with_retry
+from troly06.config import Settings
+from troly06.pii import mask_pii
+
+log = logging.getLogger(__name__)
+
+COMMANDS = [
+    BotCommand("start", "Bắt đầu trò chuyện với Trợ lý Đề án 06"),
+    BotCommand("help", "Hướng dẫn sử dụng"),
+    BotCommand("thongke", "Số liệu Đề án 06 (dành cho cán bộ), ví dụ: /thongke tuần này"),
+]
+WELCOME = (
+    "Xin chào! Mình là Trợ lý Đề án 06 🇻🇳\n"
+    "Mình có thể giải đáp về tài khoản định danh điện tử VNeID, thẻ căn cước, cư trú và "
+    "25 dịch vụ công thiết yếu. Bạn cứ đặt câu hỏi bằng tiếng Việt nhé, ví dụ: "
+    "«Làm thẻ căn cước cần giấy tờ gì?»\n\n"
+    "Lưu ý: đừng gửi số định danh cá nhân hay số điện thoại qua đây."
+)
+HELP = (
+    "Cách dùng:\n"
+    "• Gõ câu hỏi, ví dụ «Kích hoạt VNeID mức 2 thế nào?» — mình trả lời kèm nguồn văn bản.\n"
+    "• Bấm các nút gợi ý bên dưới câu trả lời để hỏi tiếp hoặc góp ý.\n"
+    "• /thongke <kỳ> — số liệu Đề án 06 (chỉ dành cho cán bộ được phân quyền), "
+    "ví dụ: /thongke tuần này.\n"
+    "• Cán bộ có thể gửi file báo cáo tuần (.docx, .pdf, .txt) để cập nhật số liệu.\n"
+    "• Trong nhóm, hãy nhắc tên mình (@tên_bot) để mình trả lời."
+)
+UNSUPPORTED = ("Cảm ơn bạn! Hiện mình chỉ đọc được tin nhắn chữ. Bạn vui lòng gõ câu hỏi "
+               "để mình hỗ trợ nhé.")
+EDITED_NOTE = "✏️ Bạn vừa sửa tin nhắn, đây là câu trả lời cho nội dung mới:"
+TOO_LONG = "Tin nhắn quá dài (tối đa {n} ký tự). Bạn vui lòng rút gọn câu hỏi nhé."
+NOT_OFFICIAL = ("Xin lỗi, chỉ cán bộ được phân quyền mới gửi được báo cáo số liệu. "
+                "Nếu bạn là cán bộ, vui lòng liên hệ quản trị viên để được cấp quyền.")
+BAD_FILE = "Mình chưa đọc được file này. Hỗ trợ: .docx, .pdf, .txt (tối đa {mb} MB)."
+INGEST_FAILED = "Không xử lý được báo cáo: {reason}"
+EXPIRED_BUTTON = "Nút này đã hết hạn, bạn vui lòng gõ lại câu hỏi nhé."
+REPORT_SUFFIXES = {".docx", ".pdf", ".txt"}
+
+
+def _services(context: ContextTypes.DEFAULT_TYPE) -> tuple[ChatService, PayloadStore, Settings]:
+    data = context.application.bot_data
+    return data["chat"], data["payloads"], data["settings"]
+
+
+async def deliver(context: ContextTypes.DEFAULT_TYPE, chat_id: int,
+                  messages: list[dict[str, Any]], *, reply_to: int | None = None) -> None:
+    """Send Rasa's messages: text (split), buttons (inline keyboard), images (photos)."""
+    _, payloads, _ = _services(context)
+    bot = context.bot
+    for message in messages:
+        text = str(message.get("text") or "")
+        markup = keyboard(message.get("buttons"), payloads)
+        chunks = split_message(text) if text.strip() else []
+        for i, chunk in enumerate(chunks):
+            last = i == len(chunks) - 1
+
+            async def send_text(chunk: str = chunk, last: bool = last) -> Message:
+                return await bot.send_message(chat_id, chunk,
+                                              reply_markup=markup if last else None,
+                                              reply_to_message_id=reply_to if i == 0 else None)
+            await with_retry(send_text)
+        image = message.get("image")
+        photo = image_bytes(image) if isinstance(image, str) else None
+        if photo is not None:
+            async def send_photo(photo: bytes | str = photo) -> Message:
+                return await bot.send_photo(chat_id, photo,
+                                            reply_markup=markup if not chunks else None)
+            await with_retry(send_photo)
+        elif markup is not None and not chunks:
+            async def send_buttons() -> Message:
+                return await bot.send_message(chat_id, "Mời bạn chọn:", reply_markup=markup)
+            await with_retry(send_buttons)
+
+
+async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
+                   *, prefix: str | None = None) -> None:
+    """Send ``text`` from the update's user to the assistant and deliver the replies."""
+    chat, _, settings = _services(context)
+    user = update.effective_user
+    chat_obj = update.effective_chat
+    if user is None or chat_obj is None:
+        return
+    if len(text) > settings.max_message_chars:
+        await with_retry(lambda: context.bot.send_message(
+            chat_obj.id, TOO_LONG.format(n=settings.max_message_chars)))
+        return
+    try:
+        await context.bot.send_chat_action(chat_obj.id, ChatAction.TYPING)
+    except Exception:  # noqa: BLE001 - the typing indicator is cosmetic
+        pass
+    result = await chat.reply(str(user.id), text, channel="telegram",
+                              metadata={"chat_type": chat_obj.type})
+    messages = result.messages
+    if prefix:
+        messages = [{"text": prefix}, *messages]
+    if not messages:
+        return
+    reply_to = None
+    if chat_obj.type != ChatType.PRIVATE and update.effective_message is not None:
+        reply_to = update.effective_message.message_id
+    await deliver(context, chat_obj.id, messages, reply_to=reply_to)
+
+
+def mentioned_text(message: Message, bot_username: str, bot_id: int) -> str | None:
+    """In a group: the text without the ``@bot`` mention when the bot is addressed, else None."""
+    text = message.text or message.caption or ""
+    mention = f"@{bot_username}".lower()
+    addressed = False
+    for entity in message.entities or message.caption_entities or ():
+        if entity.type == MessageEntityType.MENTION:
+            value = text[entity.offset: entity.offset + entity.length]
+            if value.lower() == mention:
+                addressed = True
+        elif entity.type == MessageEntityType.TEXT_MENTION and entity.user is not None:
+            addressed = addressed or entity.user.id == bot_id
+    reply = message.reply_to_message
+    if reply is not None and reply.from_user is not None and reply.from_user.id == bot_id:
+        addressed = True
+    if not addressed:
+        return None
+    import re
+
+    return re.sub(re.escape(mention), "", text, flags=re.IGNORECASE).strip()
+
+
+def _addressed_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    message = update.effective_message
+    chat_obj = update.effective_chat
+    if message is None or chat_obj is None:
+        return None
+    if chat_obj.type == ChatType.PRIVATE:
+        return (message.text or "").strip()
+    return mentioned_text(message, context.bot.username, context.bot.id)
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A text message (private chat, or a group message that mentions the bot)."""
+    text = _addressed_text(update, context)
+    if text:
+        await converse(update, context, text)
+
+
+async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An edited message: answer the new wording, saying so."""
+    text = _addressed_text(update, context)
+    if text:
+        await converse(update, context, text, prefix=EDITED_NOTE)
+
+
+async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``/start``: welcome."""
+    if update.effective_chat is not None:
+        await with_retry(lambda: context.bot.send_message(update.effective_chat.id, WELCOME))
+
+
+async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``/help``: how to use the bot."""
+    if update.effective_chat is not None:
+        await with_retry(lambda: context.bot.send_message(update.effective_chat.id, HELP))
+
+
+async def on_thongke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``/thongke [kỳ, địa bàn]``: a statistics request, answered by Rasa (access-checked)."""
+    args = " ".join(context.args or []).strip()
+    await converse(update, context, f"thống kê Đề án 06 {args or 'tuần này'}".strip())
+
+
+async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An inline-keyboard press: send the button's payload to the assistant."""
+    query = update.callback_query
+    if query is None:
+        return
+    _, payloads, _ = _services(context)
+    payload = payloads.decode(query.data or "")
+    try:
+        await with_retry(lambda: query.answer())
+    except Exception:  # noqa: BLE001 - an expired query must not stop the answer
+        log.info("callback answer failed", exc_info=True)
+    if payload is None:
+        if update.effective_chat is not None:
+            await with_retry(lambda: context.bot.send_message(update.effective_chat.id,
+                                                              EXPIRED_BUTTON))
+        return
+    await converse(update, context, payload)
+
+
+async def on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, photos, voice…: a polite reply (in groups only when the bot is addressed)."""
+    chat_obj = update.effective_chat
+    message = update.effective_message
+    if chat_obj is None or message is None:
+        return
+    if chat_obj.type != ChatType.PRIVATE and mentioned_text(
+            message, context.bot.username, context.bot.id) is None:
+        return
+    await with_retry(lambda: context.bot.send_message(chat_obj.id, UNSUPPORTED))
+
+
+def ingest_file(path: Path, filename: str, official_name: str) -> str:
+    """Ingest a report file with :func:`stats.ingest_report`; return the parser's summary."""
+    from stats import ingest_report
+
+    result = ingest_report(path, source_name=filename, uploaded_by=official_name)
+    summary = getattr(result, "summary", None)
+    if callable(summary):
+        return str(summary())
+    return str(summary if summary is not None else result)
+
+
+async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A document: officials' reports are ingested; anyone else is politely refused."""
+    message = update.effective_message
+    user = update.effective_user
+    chat_obj = update.effective_chat
+    if message is None or user is None or chat_obj is None or message.document is None:
+        return
+    if chat_obj.type != ChatType.PRIVATE and mentioned_text(
+            message, context.bot.username, context.bot.id) is None:
+        return
+    _, _, settings = _services(context)
+    official = await asyncio.to_thread(find_official, "telegram", str(user.id))
+    if official is None:
+        log.info("report upload refused for non-official %s", mask_pii(str(user.id)))
+        await with_retry(lambda: context.bot.send_message(chat_obj.id, NOT_OFFICIAL))
+        return
+    doc = message.document
+    name = doc.file_name or "bao_cao.txt"
+    suffix = Path(name).suffix.lower()
+    mb = settings.max_upload_bytes // (1024 * 1024)
+    if suffix not in REPORT_SUFFIXES or (doc.file_size or 0) > settings.max_upload_bytes:
+        await with_retry(lambda: context.bot.send_message(chat_obj.id, BAD_FILE.format(mb=mb)))
+        return
+    await context.bot.send_chat_action(chat_obj.id, ChatAction.UPLOAD_DOCUMENT)
+    with tempfile.TemporaryDirectory(prefix="troly06-tg-") as tmp:
+        path = Path(tmp) / f"report{suffix}"
+        tg_file = await with_retry(lambda: context.bot.get_file(doc.file_id))
+        await with_retry(lambda: tg_file.download_to_drive(path))
+        try:
+            summary = await asyncio.to_thread(ingest_file, path, name, official.name)
+        except Exception as exc:  # noqa: BLE001 - parser errors become a clear reply
+            log.warning("report ingestion failed: %r", exc)
+            summary = INGEST_FAILED.format(reason=str(exc) or type(exc).__name__)
+    for chunk in split_message(summary):
+        await with_retry(lambda chunk=chunk: context.bot.send_message(chat_obj.id, chunk))
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log every handler error (masked) and keep the bot running."""
+    log.error("Telegram handler error: %s", mask_pii(repr(context.error)),
+              exc_info=context.error)
+
+
+async def _post_init(application: Application) -> None:
+    try:
+        await with_retry(lambda: application.bot.set_my_commands(COMMANDS))
+    except Exception:  # noqa: BLE001 - commands are a convenience, not a reason to stop
+        log.exception("set_my_commands failed")
+
+
+def build_application(settings: Settings, chat: ChatService, *, webhook: bool = False
+                      ) -> Application:
+    """Build the PTB application (``webhook=True``: no updater, fed from FastAPI)."""
+    token = settings.telegram_token.get_secret_value()
+    if not token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    base = settings.telegram_base_url
+    file_base = base[:-3] + "file/bot" if base.endswith("/bot") else base.replace(
+        "/bot", "/file/bot", 1)
+    builder: ApplicationBuilder = (
+        Application.builder().token(token).base_url(base).base_file_url(file_base)
+        .post_init(_post_init).concurrent_updates(8)
+        .connect_timeout(5).read_timeout(30).write_timeout(30).get_updates_read_timeout(40)
+    )
+    if webhook:
+        builder = builder.updater(None)
+    application = builder.build()
+    application.bot_data.update({"chat": chat, "payloads": PayloadStore(),
+                                 "settings": settings})
+    unsupported = (filters.Sticker.ALL | filters.PHOTO | filters.VIDEO | filters.VOICE
+                   | filters.AUDIO | filters.ANIMATION | filters.VIDEO_NOTE | filters.LOCATION
+                   | filters.CONTACT)
+    application.add_handler(CommandHandler("start", on_start))
+    application.add_handler(CommandHandler("help", on_help))
+    application.add_handler(CommandHandler("thongke", on_thongke))
+    application.add_handler(CallbackQueryHandler(on_callback))
+    application.add_handler(MessageHandler(filters.Document.ALL, on_document))
+    application.add_handler(MessageHandler(unsupported, on_unsupported))
+    application.add_handler(MessageHandler(
+        filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, on_text))
+    application.add_handler(MessageHandler(
+        filters.UpdateType.EDITED_MESSAGE & filters.TEXT & ~filters.COMMAND, on_edited))
+    application.add_error_handler(on_error)
+    return application
