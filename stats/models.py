@@ -1,0 +1,102 @@
+"""SQLAlchemy 2 models of the statistics store (tables prefixed ``stats_``).
+
+Kept small on purpose: localities, report versions and their figures. No message text,
+no user data (feedback and audit live elsewhere).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a stable naming convention (Alembic-friendly)."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Locality(Base):
+    """A reporting district: huyện, thị xã, thành phố (provincial city) or quận."""
+
+    __tablename__ = "stats_localities"
+    __table_args__ = (UniqueConstraint("key", "level", name="uq_stats_localities_key_level"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), index=True)  # "nga bay"
+    name: Mapped[str] = mapped_column(String(120))  # "Ngã Bảy"
+    level: Mapped[str] = mapped_column(String(20))  # "thành phố"
+    province: Mapped[str | None] = mapped_column(String(120), nullable=True, index=True)
+    aliases: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of folded names
+
+    reports: Mapped[list[Report]] = relationship(back_populates="locality")
+
+    @property
+    def display(self) -> str:
+        """Name with level: "thành phố Ngã Bảy"."""
+        return f"{self.level} {self.name}"
+
+
+class Report(Base):
+    """One ingested version of a weekly report."""
+
+    __tablename__ = "stats_reports"
+    __table_args__ = (
+        Index("ix_stats_reports_locality_end", "locality_id", "superseded", "period_end"),
+        Index("ix_stats_reports_week", "locality_id", "iso_year", "iso_week"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    locality_id: Mapped[int] = mapped_column(ForeignKey("stats_localities.id"))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date, index=True)
+    iso_year: Mapped[int] = mapped_column(Integer)
+    iso_week: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    source_name: Mapped[str] = mapped_column(String(255))
+    fmt: Mapped[str] = mapped_column(String(8))
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    superseded: Mapped[bool] = mapped_column(Boolean, default=False)
+    warnings: Mapped[str] = mapped_column(Text, default="[]")  # JSON
+    unread: Mapped[str] = mapped_column(Text, default="[]")  # JSON
+
+    locality: Mapped[Locality] = relationship(back_populates="reports")
+    figures: Mapped[list[Figure]] = relationship(back_populates="report",
+                                                 cascade="all, delete-orphan")
+
+
+class Figure(Base):
+    """One figure of one report version."""
+
+    __tablename__ = "stats_figures"
+    __table_args__ = (UniqueConstraint("report_id", "code", name="uq_stats_figures_report_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("stats_reports.id", ondelete="CASCADE"),
+                                           index=True)
+    code: Mapped[str] = mapped_column(String(80), index=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+    report: Mapped[Report] = relationship(back_populates="figures")

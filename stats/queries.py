@@ -1,0 +1,499 @@
+"""Statistics queries used by the bot, the API and the CLI.
+
+Semantics over a date range (reports whose last day falls inside the range; superseded
+versions ignored):
+
+* ``weekly`` figures are summed over the reports;
+* ``cumulative`` (lũy kế) figures take the latest report's value;
+* ``progress`` pairs take the latest report's ``*_done`` and ``*_target`` and give a
+  percentage under ``FiguresResult.progress[pair]``.
+
+Every function takes an optional ``url`` (default: ``get_settings().sqlalchemy_url``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from stats.catalogue import Indicator, load_catalogue
+from stats.errors import UnknownIndicator, UnknownLocality
+from stats.models import Figure, Locality, Report
+from stats.parser import LEVELS
+from stats.store import session_scope
+from stats.textnorm import fold, locality_key, nfc
+
+
+@dataclass(frozen=True)
+class ReportRef:
+    """The report a figure comes from (cited in answers)."""
+
+    report_id: int
+    locality: str
+    source_name: str
+    period_start: date
+    period_end: date
+    version: int
+
+    @property
+    def iso_week(self) -> int:
+        """ISO week of the report (week of its last day)."""
+        return self.period_end.isocalendar()[1]
+
+    def to_dict(self) -> dict:
+        """JSON-ready form."""
+        return {"report_id": self.report_id, "locality": self.locality,
+                "source_name": self.source_name, "period_start": self.period_start.isoformat(),
+                "period_end": self.period_end.isoformat(), "iso_week": self.iso_week,
+                "version": self.version}
+
+
+@dataclass
+class FiguresResult:
+    """Figures of one locality (or a province total) over a period."""
+
+    locality: str
+    level: str | None
+    province: str | None
+    period_start: date
+    period_end: date
+    figures: dict[str, int] = field(default_factory=dict)
+    progress: dict[str, dict] = field(default_factory=dict)
+    reports: list[ReportRef] = field(default_factory=list)
+    latest_available: ReportRef | None = None
+    localities: list[str] = field(default_factory=list)  # province totals: contributors
+
+    @property
+    def locality_display(self) -> str:
+        """"thành phố Ngã Bảy", "tỉnh Hậu Giang"."""
+        return f"{self.level} {self.locality}" if self.level else self.locality
+
+    def to_dict(self) -> dict:
+        """``{"locality", "period_start", "period_end", "figures"}`` plus details."""
+        return {
+            "locality": self.locality,
+            "period_start": self.period_start.isoformat(),
+            "period_end": self.period_end.isoformat(),
+            "figures": dict(self.figures),
+            "level": self.level,
+            "province": self.province,
+            "progress": {k: dict(v) for k, v in self.progress.items()},
+            "reports": [r.to_dict() for r in self.reports],
+            "latest_available": self.latest_available.to_dict()
+            if self.latest_available else None,
+            "localities": list(self.localities),
+        }
+
+
+@dataclass
+class Comparison:
+    """Two periods of one locality and the change of each common figure."""
+
+    current: FiguresResult
+    previous: FiguresResult
+    changes: dict[str, dict] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """JSON-ready form."""
+        return {"current": self.current.to_dict(), "previous": self.previous.to_dict(),
+                "changes": {k: dict(v) for k, v in self.changes.items()}}
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One week of an indicator's trend."""
+
+    period_start: date
+    period_end: date
+    value: float
+    source_name: str
+
+    @property
+    def label(self) -> str:
+        """Axis label: "T28/2023"."""
+        year, week, _ = self.period_end.isocalendar()
+        return f"T{week}/{year}"
+
+
+@dataclass(frozen=True)
+class RankRow:
+    """One locality in a ranking."""
+
+    rank: int
+    locality: str
+    level: str
+    province: str | None
+    value: float
+    is_percent: bool = False
+
+    @property
+    def locality_display(self) -> str:
+        """"thành phố Ngã Bảy"."""
+        return f"{self.level} {self.locality}"
+
+    def to_dict(self) -> dict:
+        """JSON-ready form."""
+        return {"rank": self.rank, "locality": self.locality, "level": self.level,
+                "province": self.province, "value": self.value, "is_percent": self.is_percent}
+
+
+# --------------------------------------------------------------------------------------
+# resolution of names
+# --------------------------------------------------------------------------------------
+
+def resolve_code(name: str) -> str:
+    """Indicator code (or progress pair base) for a code or plain words ("đổi thẻ")."""
+    cat = load_catalogue()
+    key = name.strip()
+    if key in cat.by_code or f"{key}_done" in cat.by_code:
+        return key
+    ind = cat.find(name)
+    if ind is None:
+        raise UnknownIndicator(f"Không rõ chỉ tiêu “{nfc(name)}”.",
+                               f"Unknown indicator {name!r}.")
+    return ind.pair if ind.kind == "progress" and ind.pair else ind.code
+
+
+def _level_of(name: str) -> str | None:
+    folded = " ".join(fold(nfc(name)).split())
+    for prefix, level in sorted(LEVELS.items(), key=lambda kv: -len(kv[0])):
+        if folded.startswith(prefix + " ") or folded.startswith(prefix + ". "):
+            return level
+    return None
+
+
+def resolve_locality(session: Session, name: str) -> Locality:
+    """The stored locality for "Ngã Bảy", "TP Ngã Bảy", "nga bay", "thành phố Ngã Bảy"."""
+    key = locality_key(name)
+    level = _level_of(name)
+    rows = list(session.scalars(select(Locality).where(Locality.key == key)))
+    if not rows:
+        every = list(session.scalars(select(Locality)))
+        for row in every:
+            if key in json.loads(row.aliases or "[]"):
+                rows.append(row)
+        if not rows:
+            close = difflib.get_close_matches(key, {r.key for r in every}, n=1, cutoff=0.8)
+            rows = [r for r in every if close and r.key == close[0]]
+    if level and len(rows) > 1:
+        rows = [r for r in rows if r.level == level] or rows
+    if len(rows) == 1:
+        return rows[0]
+    if len(rows) > 1:
+        names = ", ".join(r.display for r in rows)
+        raise UnknownLocality(f"“{nfc(name)}” có thể là: {names}. Vui lòng nói rõ cấp "
+                              f"(huyện, thị xã, thành phố).",
+                              f"Ambiguous locality {name!r}: {names}.",
+                              code="ambiguous_locality")
+    known = ", ".join(sorted(r.display for r in session.scalars(select(Locality))))
+    raise UnknownLocality(
+        f"Chưa có số liệu của địa bàn “{nfc(name)}”."
+        + (f" Các địa bàn có số liệu: {known}." if known else ""),
+        f"Unknown locality {name!r}.")
+
+
+def resolve_province(session: Session, name: str) -> str | None:
+    """Stored province matching "Hậu Giang", "tỉnh Hậu Giang", "hau giang" (or None)."""
+    key = locality_key(name)
+    provinces = {p for p in session.scalars(select(Locality.province).distinct()) if p}
+    for province in provinces:
+        if locality_key(province) == key:
+            return province
+    return None
+
+
+def list_localities(province: str | None = None, *, url: str | None = None) -> list[dict]:
+    """Stored localities (optionally of one province) with their report count."""
+    with session_scope(url) as session:
+        query = select(Locality)
+        if province:
+            query = query.where(Locality.province == province)
+        return [{"name": r.name, "level": r.level, "province": r.province,
+                 "display": r.display} for r in session.scalars(query.order_by(Locality.name))]
+
+
+# --------------------------------------------------------------------------------------
+# aggregation
+# --------------------------------------------------------------------------------------
+
+def _load(session: Session, locality_ids: list[int], start: date, end: date,
+          codes: set[str] | None = None) -> dict[int, list[tuple[ReportRef, dict[str, int]]]]:
+    """Per locality: [(report, {code: value})] ordered by period end."""
+    query = (select(Report.id, Report.locality_id, Locality.name, Report.source_name,
+                    Report.period_start, Report.period_end, Report.version,
+                    Figure.code, Figure.value)
+             .join(Figure, Figure.report_id == Report.id)
+             .join(Locality, Locality.id == Report.locality_id)
+             .where(Report.superseded.is_(False), Report.period_end >= start,
+                    Report.period_end <= end))
+    if locality_ids:
+        query = query.where(Report.locality_id.in_(locality_ids))
+    if codes:
+        query = query.where(Figure.code.in_(codes))
+    out: dict[int, dict[int, tuple[ReportRef, dict[str, int]]]] = {}
+    for rid, lid, lname, src, ps, pe, ver, code, value in session.execute(query):
+        per = out.setdefault(lid, {})
+        if rid not in per:
+            per[rid] = (ReportRef(rid, lname, src, ps, pe, ver), {})
+        per[rid][1][code] = value
+    return {lid: sorted(per.values(), key=lambda rv: rv[0].period_end)
+            for lid, per in out.items()}
+
+
+def _aggregate(rows: list[tuple[ReportRef, dict[str, int]]]) -> tuple[dict[str, int],
+                                                                       dict[str, dict]]:
+    cat = load_catalogue()
+    figures: dict[str, int] = {}
+    progress: dict[str, dict] = {}
+    for _ref, values in rows:  # oldest first: later reports overwrite latest-kind values
+        for code, value in values.items():
+            ind = cat.by_code.get(code)
+            if ind is None:
+                continue
+            if ind.kind == "weekly":
+                figures[code] = figures.get(code, 0) + value
+            elif ind.kind == "cumulative":
+                figures[code] = value
+            elif ind.part == "done" and f"{ind.pair}_target" in values:
+                target = values[f"{ind.pair}_target"]
+                figures[code], figures[f"{ind.pair}_target"] = value, target
+                progress[ind.pair] = _progress(value, target)
+    ordered = {code: figures[code] for code in cat.codes() if code in figures}
+    return ordered, progress
+
+
+def _progress(done: int, target: int) -> dict:
+    percent = round(100.0 * done / target, 1) if target else None
+    return {"done": done, "target": target, "percent": percent}
+
+
+def _codes_filter(codes: list[str] | None) -> set[str] | None:
+    if not codes:
+        return None
+    cat = load_catalogue()
+    out: set[str] = set()
+    for name in codes:
+        code = resolve_code(name)
+        if f"{code}_done" in cat.by_code:
+            out |= {f"{code}_done", f"{code}_target"}
+        else:
+            out.add(code)
+    return out
+
+
+def _latest_ref(session: Session, locality_id: int) -> ReportRef | None:
+    row = session.execute(
+        select(Report, Locality.name).join(Locality)
+        .where(Report.locality_id == locality_id, Report.superseded.is_(False))
+        .order_by(Report.period_end.desc()).limit(1)).first()
+    if row is None:
+        return None
+    rep, lname = row
+    return ReportRef(rep.id, lname, rep.source_name, rep.period_start, rep.period_end,
+                     rep.version)
+
+
+def latest_report(locality: str, *, url: str | None = None) -> ReportRef | None:
+    """The latest current report of ``locality`` (None when it has none)."""
+    with session_scope(url) as session:
+        return _latest_ref(session, resolve_locality(session, locality).id)
+
+
+def get_figures(locality: str, start: date, end: date | None = None,
+                codes: list[str] | None = None, *, url: str | None = None) -> FiguresResult:
+    """Figures of ``locality`` (a district, or a province for its total) over a period.
+
+    With no report in the period, ``reports`` is empty and ``latest_available`` names the
+    latest report of the locality, so the caller can offer that week instead.
+    """
+    end = end or start
+    with session_scope(url) as session:
+        try:
+            loc = resolve_locality(session, locality)
+        except UnknownLocality as exc:
+            if exc.code != "unknown_locality" or resolve_province(session, locality) is None:
+                raise
+            return province_total(locality, start, end, codes, url=url)
+        wanted = _codes_filter(codes)
+        rows = _load(session, [loc.id], start, end, wanted).get(loc.id, [])
+        figures, progress = _aggregate(rows)
+        result = FiguresResult(loc.name, loc.level, loc.province, start, end, figures,
+                               progress, [ref for ref, _ in rows])
+        if not rows:
+            result.latest_available = _latest_ref(session, loc.id)
+        return result
+
+
+def province_total(province: str, start: date, end: date | None = None,
+                   codes: list[str] | None = None, *, url: str | None = None) -> FiguresResult:
+    """Total of a province over its districts (weekly summed, cumulative and progress
+    summed over each district's latest values)."""
+    end = end or start
+    with session_scope(url) as session:
+        name = resolve_province(session, province)
+        if name is None:
+            raise UnknownLocality(f"Chưa có số liệu của tỉnh “{nfc(province)}”.",
+                                  f"Unknown province {province!r}.")
+        locs = list(session.scalars(select(Locality).where(Locality.province == name)))
+        data = _load(session, [loc.id for loc in locs], start, end, _codes_filter(codes))
+        total: dict[str, int] = {}
+        reports: list[ReportRef] = []
+        contributors: list[str] = []
+        for loc in sorted(locs, key=lambda x: x.name):
+            rows = data.get(loc.id)
+            if not rows:
+                continue
+            figures, _progress_unused = _aggregate(rows)
+            for code, value in figures.items():
+                total[code] = total.get(code, 0) + value
+            reports.extend(ref for ref, _ in rows)
+            contributors.append(loc.display)
+        cat = load_catalogue()
+        progress = {ind.pair: _progress(total[ind.code], total[f"{ind.pair}_target"])
+                    for ind in cat.indicators
+                    if ind.part == "done" and ind.pair and ind.code in total
+                    and f"{ind.pair}_target" in total}
+        ordered = {code: total[code] for code in cat.codes() if code in total}
+        return FiguresResult(name, "tỉnh", name, start, end, ordered, progress, reports,
+                             None, contributors)
+
+
+def previous_period(start: date, end: date) -> tuple[date, date]:
+    """The period of the same length just before ``start``–``end``."""
+    length = (end - start).days + 1
+    return start - timedelta(days=length), start - timedelta(days=1)
+
+
+def compare_periods(locality: str, start: date, end: date,
+                    prev_start: date | None = None, prev_end: date | None = None,
+                    codes: list[str] | None = None, *, url: str | None = None) -> Comparison:
+    """Change of every figure between a period and the previous one (default: the period
+    of the same length just before, i.e. week over week)."""
+    if prev_start is None or prev_end is None:
+        prev_start, prev_end = previous_period(start, end)
+    current = get_figures(locality, start, end, codes, url=url)
+    previous = get_figures(locality, prev_start, prev_end, codes, url=url)
+    changes: dict[str, dict] = {}
+    for code, value in current.figures.items():
+        if code in previous.figures:
+            old = previous.figures[code]
+            delta = value - old
+            changes[code] = {"current": value, "previous": old, "delta": delta,
+                             "pct": round(100.0 * delta / old, 1) if old else None}
+    for pair, prog in current.progress.items():
+        old_prog = previous.progress.get(pair)
+        if old_prog and prog["percent"] is not None and old_prog["percent"] is not None:
+            delta_pts = round(prog["percent"] - old_prog["percent"], 1)
+            changes[pair] = {"current": prog["percent"], "previous": old_prog["percent"],
+                             "delta": delta_pts, "pct": None}
+    return Comparison(current, previous, changes)
+
+
+def trend(locality: str, code: str, start: date | None = None, end: date | None = None,
+          *, url: str | None = None) -> list[TrendPoint]:
+    """One point per weekly report: the figure (or, for a progress pair, its %)."""
+    code = resolve_code(code)
+    cat = load_catalogue()
+    is_pair = f"{code}_done" in cat.by_code
+    wanted = {f"{code}_done", f"{code}_target"} if is_pair else {code}
+    with session_scope(url) as session:
+        loc = resolve_locality(session, locality)
+        rows = _load(session, [loc.id], start or date(1900, 1, 1), end or date(9999, 12, 31),
+                     wanted).get(loc.id, [])
+    points = []
+    for ref, values in rows:
+        if is_pair:
+            target = values.get(f"{code}_target")
+            if not target or f"{code}_done" not in values:
+                continue
+            value = round(100.0 * values[f"{code}_done"] / target, 1)
+        else:
+            value = values[code]
+        points.append(TrendPoint(ref.period_start, ref.period_end, value, ref.source_name))
+    return points
+
+
+def rank(code: str, start: date, end: date | None = None, province: str | None = None,
+         limit: int | None = None, ascending: bool = False, *,
+         url: str | None = None) -> list[RankRow]:
+    """Localities ordered by an indicator over a period (progress pairs by percentage)."""
+    end = end or start
+    code = resolve_code(code)
+    cat = load_catalogue()
+    is_pair = f"{code}_done" in cat.by_code
+    wanted = {f"{code}_done", f"{code}_target"} if is_pair else {code}
+    with session_scope(url) as session:
+        query = select(Locality)
+        if province:
+            name = resolve_province(session, province)
+            if name is None:
+                raise UnknownLocality(f"Chưa có số liệu của tỉnh “{nfc(province)}”.",
+                                      f"Unknown province {province!r}.")
+            query = query.where(Locality.province == name)
+        locs = {loc.id: loc for loc in session.scalars(query)}
+        data = _load(session, list(locs), start, end, wanted)
+    scored: list[tuple[float, Locality]] = []
+    for lid, rows in data.items():
+        if lid not in locs:
+            continue
+        figures, progress = _aggregate(rows)
+        if is_pair:
+            if code in progress and progress[code]["percent"] is not None:
+                scored.append((progress[code]["percent"], locs[lid]))
+        elif code in figures:
+            scored.append((figures[code], locs[lid]))
+    scored.sort(key=lambda sv: (sv[0] if ascending else -sv[0], sv[1].name))
+    if limit:
+        scored = scored[:limit]
+    return [RankRow(i, loc.name, loc.level, loc.province, value, is_pair)
+            for i, (value, loc) in enumerate(scored, start=1)]
+
+
+def indicator(code: str) -> Indicator:
+    """Catalogue entry for a code or plain words (progress pairs give the *_done entry)."""
+    cat = load_catalogue()
+    code = resolve_code(code)
+    return cat.by_code.get(code) or cat.get(f"{code}_done")
+
+
+def chart_png(locality: str, code: str, start: date | None = None, end: date | None = None,
+              *, url: str | None = None, width: float = 7.0, height: float = 3.6) -> bytes:
+    """PNG (bytes) of an indicator over weeks for one locality (matplotlib, Agg, no pyplot)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure as MplFigure
+
+    from stats.formatting import format_vn_number
+
+    points = trend(locality, code, start, end, url=url)
+    ind = indicator(code)
+    is_pair = ind.kind == "progress"
+    label = ind.label_vi.split(" – ")[0] if is_pair else ind.label_vi
+    with session_scope(url) as session:
+        loc_display = resolve_locality(session, locality).display
+    fig = MplFigure(figsize=(width, height), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(1, 1, 1)
+    if points:
+        xs = list(range(len(points)))
+        ys = [p.value for p in points]
+        ax.plot(xs, ys, marker="o", color="#c0392b")
+        ax.set_xticks(xs, [p.label for p in points], rotation=45 if len(xs) > 8 else 0,
+                      fontsize=8)
+        for x, y in zip(xs, ys, strict=True):
+            ax.annotate(format_vn_number(y) + ("%" if is_pair else ""), (x, y),
+                        textcoords="offset points", xytext=(0, 5), ha="center", fontsize=7)
+    else:
+        ax.text(0.5, 0.5, "Chưa có số liệu", ha="center", va="center", transform=ax.transAxes)
+    ax.set_title(f"{label} – {loc_display}", fontsize=10)
+    ax.set_ylabel("%" if is_pair else ind.unit)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()

@@ -1,0 +1,278 @@
+"""Statistics store: engine, schema migration and one-transaction ingestion.
+
+SQLite by default (``get_settings().sqlalchemy_url``, i.e. ``var/troly06.db``), PostgreSQL
+when ``DATABASE_URL`` is set. :func:`init_db` runs ``alembic upgrade head``; every other
+function calls it lazily once per URL, so a fresh database just works.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from stats.catalogue import load_catalogue
+from stats.models import Figure, Locality, Report
+from stats.parser import ParsedReport, Warning_, parse_report
+from stats.readers import Document, read_bytes, read_path
+from stats.textnorm import locality_key
+from troly06.config import get_settings
+
+_LOCK = threading.Lock()
+_ENGINES: dict[str, Engine] = {}
+_READY: set[str] = set()
+
+
+def _url(url: str | None) -> str:
+    return url or get_settings().sqlalchemy_url
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """The process-wide engine for ``url`` (default: settings), created once."""
+    url = _url(url)
+    with _LOCK:
+        engine = _ENGINES.get(url)
+        if engine is None:
+            if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+                Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
+            if engine.dialect.name == "sqlite":
+                event.listen(engine, "connect", _sqlite_pragmas)
+            _ENGINES[url] = engine
+        return engine
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API objects
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def init_db(url: str | None = None) -> Engine:
+    """Create or upgrade the schema (``alembic upgrade head``) and return the engine."""
+    from alembic import command
+    from alembic.config import Config
+
+    url = _url(url)
+    engine = get_engine(url)
+    here = Path(__file__).parent
+    cfg = Config(str(here / "alembic.ini"))
+    cfg.set_main_option("script_location", str(here / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    _READY.add(url)
+    return engine
+
+
+def dispose(url: str | None = None) -> None:
+    """Close pooled connections of ``url`` (tests, shutdown)."""
+    url = _url(url)
+    with _LOCK:
+        engine = _ENGINES.pop(url, None)
+    _READY.discard(url)
+    if engine is not None:
+        engine.dispose()
+
+
+@contextmanager
+def session_scope(url: str | None = None, *, write: bool = False) -> Iterator[Session]:
+    """A session on the (migrated) database; ``write=True`` commits at the end, or rolls
+    everything back on any exception."""
+    url = _url(url)
+    if url not in _READY:
+        init_db(url)
+    factory = sessionmaker(get_engine(url), expire_on_commit=False)
+    with factory() as session:
+        if write:
+            with session.begin():
+                yield session
+        else:
+            yield session
+
+
+def ping(url: str | None = None) -> bool:
+    """True when the statistics database answers (for /health)."""
+    try:
+        with session_scope(url) as session:
+            session.execute(select(func.count(Locality.id)))
+        return True
+    except Exception:  # noqa: BLE001 - health check
+        return False
+
+
+@dataclass
+class IngestResult:
+    """What :func:`ingest_report` did with one file."""
+
+    status: str  # "ingested" | "replaced" | "duplicate"
+    report_id: int
+    version: int
+    source_name: str
+    locality: str
+    level: str
+    province: str | None
+    period_start: date
+    period_end: date
+    figures: dict[str, int] = field(default_factory=dict)
+    warnings: list[Warning_] = field(default_factory=list)
+    unread: list = field(default_factory=list)
+    superseded_report_id: int | None = None
+    duplicate_of: str | None = None
+
+    @property
+    def iso_week(self) -> int:
+        """ISO week of the report (week of its last day)."""
+        return self.period_end.isocalendar()[1]
+
+    def to_dict(self) -> dict:
+        """JSON-ready form."""
+        return {
+            "status": self.status, "report_id": self.report_id, "version": self.version,
+            "source_name": self.source_name, "locality": self.locality, "level": self.level,
+            "province": self.province, "period_start": self.period_start.isoformat(),
+            "period_end": self.period_end.isoformat(), "iso_week": self.iso_week,
+            "figures": dict(self.figures), "warnings": [asdict(w) for w in self.warnings],
+            "unread": [asdict(u) for u in self.unread],
+            "superseded_report_id": self.superseded_report_id,
+            "duplicate_of": self.duplicate_of,
+        }
+
+
+def get_or_create_locality(session: Session, name: str, level: str,
+                           province: str | None) -> Locality:
+    """The locality row for (name, level), created if new (inside the caller's transaction)."""
+    key = locality_key(name)
+    row = session.scalars(select(Locality).where(Locality.key == key,
+                                                 Locality.level == level)).first()
+    if row is None:
+        row = Locality(key=key, name=name, level=level, province=province, aliases="[]")
+        session.add(row)
+        session.flush()
+    elif province and not row.province:
+        row.province = province
+    return row
+
+
+def _cumulative_warnings(session: Session, locality_id: int, parsed: ParsedReport) -> list:
+    """Warn when a lũy kế figure went down compared with the previous week's report."""
+    cat = load_catalogue()
+    codes = [c for c in parsed.figures if cat.get(c).kind == "cumulative"]
+    if not codes:
+        return []
+    prev = session.scalars(
+        select(Report).where(Report.locality_id == locality_id, Report.superseded.is_(False),
+                             Report.period_end < parsed.period_start)
+        .order_by(Report.period_end.desc()).limit(1)).first()
+    if prev is None:
+        return []
+    values = dict(session.execute(select(Figure.code, Figure.value).where(
+        Figure.report_id == prev.id, Figure.code.in_(codes))).all())
+    return [Warning_("cumulative_decreased",
+                     f"{cat.get(c).label_vi} ({c}) giảm từ {values[c]} (kỳ trước) xuống "
+                     f"{parsed.figures[c]}.")
+            for c in codes if c in values and parsed.figures[c] < values[c]]
+
+
+def ingest_document(doc: Document, *, url: str | None = None,
+                    today: date | None = None) -> IngestResult:
+    """Parse and store one read document in ONE transaction (see :func:`ingest_report`)."""
+    sha = hashlib.sha256(doc.raw).hexdigest()
+    parsed = parse_report(doc.text, doc.source_name, today=today, wrapped=doc.wrapped)
+    try:
+        with session_scope(url, write=True) as session:
+            existing = session.scalars(select(Report).where(Report.sha256 == sha)).first()
+            if existing is not None:
+                return _duplicate(existing)
+            loc = get_or_create_locality(session, parsed.locality, parsed.level,
+                                         parsed.province)
+            previous = session.scalars(
+                select(Report).where(Report.locality_id == loc.id,
+                                     Report.iso_year == parsed.iso_year,
+                                     Report.iso_week == parsed.iso_week)
+                .order_by(Report.version.desc())).all()
+            current = next((r for r in previous if not r.superseded), None)
+            warnings = list(parsed.warnings) + _cumulative_warnings(session, loc.id, parsed)
+            if current is not None:
+                current.superseded = True
+            report = Report(
+                locality_id=loc.id, period_start=parsed.period_start,
+                period_end=parsed.period_end, iso_year=parsed.iso_year,
+                iso_week=parsed.iso_week, sha256=sha, source_name=doc.source_name[:255],
+                fmt=doc.fmt, ingested_at=datetime.now(UTC),
+                version=(previous[0].version + 1) if previous else 1, superseded=False,
+                warnings=json.dumps([asdict(w) for w in warnings], ensure_ascii=False),
+                unread=json.dumps([asdict(u) for u in parsed.unread], ensure_ascii=False),
+            )
+            session.add(report)
+            session.flush()
+            if parsed.figures:
+                session.execute(insert(Figure), [
+                    {"report_id": report.id, "code": code, "value": value}
+                    for code, value in parsed.figures.items()])
+            result = IngestResult(
+                status="replaced" if current is not None else "ingested",
+                report_id=report.id, version=report.version, source_name=doc.source_name,
+                locality=loc.name, level=loc.level, province=loc.province,
+                period_start=parsed.period_start, period_end=parsed.period_end,
+                figures=dict(parsed.figures), warnings=warnings, unread=list(parsed.unread),
+                superseded_report_id=current.id if current is not None else None)
+    except IntegrityError:
+        # The same file committed concurrently by another process: still a no-op.
+        with session_scope(url) as session:
+            existing = session.scalars(select(Report).where(Report.sha256 == sha)).first()
+            if existing is None:
+                raise
+            return _duplicate(existing)
+    return result
+
+
+def _duplicate(existing: Report) -> IngestResult:
+    loc = existing.locality
+    return IngestResult(
+        status="duplicate", report_id=existing.id, version=existing.version,
+        source_name=existing.source_name, locality=loc.name, level=loc.level,
+        province=loc.province, period_start=existing.period_start,
+        period_end=existing.period_end,
+        figures={f.code: f.value for f in existing.figures},
+        duplicate_of=existing.source_name)
+
+
+def ingest_report(source: str | Path | bytes, source_name: str | None = None, *,
+                  url: str | None = None, today: date | None = None) -> IngestResult:
+    """Read, parse and store one weekly report (path or uploaded bytes).
+
+    One transaction: a rejected or failing file changes nothing. The same bytes again are
+    a no-op (``status="duplicate"``). A different report for the same locality and ISO week
+    supersedes the current version (kept, flagged ``superseded``) and becomes
+    ``version + 1`` (``status="replaced"``). Raises :class:`stats.errors.ReportRejected`.
+    """
+    if isinstance(source, bytes | bytearray):
+        doc = read_bytes(bytes(source), source_name or "upload.txt")
+    else:
+        doc = read_path(source)
+        if source_name:
+            doc = Document(doc.text, source_name, doc.fmt, doc.raw)
+    return ingest_document(doc, url=url, today=today)
+
+
+def counts(url: str | None = None) -> dict[str, int]:
+    """Row counts of the three tables (diagnostics, tests)."""
+    with session_scope(url) as session:
+        return {
+            "localities": session.scalar(select(func.count(Locality.id))) or 0,
+            "reports": session.scalar(select(func.count(Report.id))) or 0,
+            "figures": session.scalar(select(func.count(Figure.id))) or 0,
+        }
