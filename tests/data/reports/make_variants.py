@@ -91,8 +91,8 @@ def main() -> None:
     hg = "Hậu Giang"
 
     # 1-2. .docx and .pdf copies of the seed: same figures.
-    write_docx(HERE / "ngabay_2023-07-12_seed.docx", seed_text)
-    write_pdf(HERE / "ngabay_2023-07-12_seed.pdf", seed_text)
+    write_docx(HERE / "ngabay_2023-07-12_seed_docx.docx", seed_text)
+    write_pdf(HERE / "ngabay_2023-07-12_seed_pdf.pdf", seed_text)
     for suffix in ("docx", "pdf"):
         (HERE / f"ngabay_2023-07-12_seed_{suffix}.expected.json").write_text(
             json.dumps(seed_exp, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

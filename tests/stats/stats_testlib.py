@@ -1,0 +1,28 @@
+"""Helpers shared by the statistics tests (a unique module name: tests/ is not a package)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+REPORTS = Path(__file__).resolve().parents[1] / "data" / "reports"
+
+
+def expected_cases() -> list[tuple[Path, dict]]:
+    """(report file, expected JSON) for every committed variant."""
+    cases = []
+    for exp in sorted(REPORTS.glob("*.expected.json")):
+        stem = exp.name.removesuffix(".expected.json")
+        matches = [p for p in REPORTS.iterdir()
+                   if p.name.rsplit(".", 1)[0] == stem and not p.name.endswith(".json")]
+        assert len(matches) == 1, f"no single report file for {exp.name}: {matches}"
+        path = matches[0]
+        cases.append((path, json.loads(exp.read_text("utf-8"))))
+    return cases
+
+
+def valid_reports() -> list[Path]:
+    """Report files that must be accepted."""
+    return [p for p, e in expected_cases() if "error" not in e]
+
+
