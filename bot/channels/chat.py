@@ -1,16 +1,21 @@
 """One conversation entry point for every channel: Rasa first, knowledge base when Rasa is down.
 
 ``ChatService.reply(sender, text)`` returns Rasa's bot messages (``text``, ``buttons``,
-``image``, ``custom``). When Rasa cannot be reached the service answers from
-:func:`knowledge.answer` directly (degraded mode, logged and counted) so citizens still get
-an answer with its sources. Feedback buttons (``/feedback_positive`` / ``/feedback_negative``)
-are handled here for every channel.
+``image``, ``custom``). Sender ids are ``"<channel>:<user id>"`` (``telegram:42``,
+``zalo:…``, ``web:…``) so the actions know the channel (``actions/common.channel_and_user``).
+
+When Rasa cannot be reached the service answers from :func:`knowledge.answer` directly
+(degraded mode, logged and counted) so citizens still get an answer with its sources; the
+"đúng"/"sai" feedback buttons then store feedback through :mod:`troly06.feedback`, as the
+Rasa action would.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,19 +26,27 @@ from troly06.pii import mask_pii
 
 log = logging.getLogger(__name__)
 
-FEEDBACK_POSITIVE = "/feedback_positive"
-FEEDBACK_NEGATIVE = "/feedback_negative"
-FEEDBACK_BUTTONS = [
-    {"title": "👍 Hữu ích", "payload": FEEDBACK_POSITIVE},
-    {"title": "👎 Chưa đúng ý", "payload": FEEDBACK_NEGATIVE},
-]
-THANKS_POSITIVE = "Cảm ơn bạn đã góp ý! Rất vui vì câu trả lời hữu ích."
-THANKS_NEGATIVE = ("Cảm ơn bạn đã góp ý! Bạn có thể hỏi lại theo cách khác, hoặc liên hệ "
-                   "Công an xã/phường nơi cư trú để được hướng dẫn trực tiếp.")
-UNAVAILABLE_TEXT = ("Xin lỗi, hệ thống đang bận. Bạn vui lòng thử lại sau ít phút.")
+# Same buttons as the Rasa action (actions/knowledge_search.py): the payload is the NLU text.
+FEEDBACK_BUTTONS = [{"title": "👍 Đúng", "payload": "đúng"},
+                    {"title": "👎 Sai", "payload": "sai"}]
+_FEEDBACK_WORDS = {"đúng": "up", "sai": "down", "👍": "up", "👎": "down"}
+THANKS = {"up": "Cảm ơn bạn đã góp ý! Rất vui vì câu trả lời hữu ích.",
+          "down": "Cảm ơn bạn đã góp ý! Bạn có thể hỏi lại theo cách khác, hoặc liên hệ "
+                  "Công an xã/phường nơi cư trú để được hướng dẫn trực tiếp."}
+WELCOME = ("Xin chào! Tôi là Trợ lý Đề án 06. Tôi giải đáp về tài khoản định danh điện tử "
+           "VNeID, thẻ căn cước, cư trú và các dịch vụ công trực tuyến thiết yếu. "
+           "Bạn cứ đặt câu hỏi bằng tiếng Việt nhé.")
+HELP = ("Bạn hãy gõ câu hỏi, ví dụ: «Làm thẻ căn cước cần giấy tờ gì?», «Kích hoạt VNeID "
+        "mức 2 thế nào?». Tôi trả lời kèm nguồn văn bản. Không gửi số định danh cá nhân hay "
+        "số điện thoại.")
+STATS_DOWN = ("Chức năng số liệu thống kê tạm thời chưa sẵn sàng, bạn vui lòng thử lại sau "
+              "ít phút.")
+UNAVAILABLE_TEXT = "Xin lỗi, hệ thống đang bận. Bạn vui lòng thử lại sau ít phút."
+_COMMAND = re.compile(r"^/(\w+)")
 
 EventHook = Callable[[str, str], None]
 AnswerFn = Callable[[str], dict[str, Any]]
+FeedbackFn = Callable[..., Any]
 
 
 @dataclass
@@ -50,6 +63,12 @@ def _knowledge_answer(question: str) -> dict[str, Any]:
     from knowledge import answer
 
     return answer(question).to_dict()
+
+
+def _record_feedback(*args: Any, **kwargs: Any) -> Any:
+    from troly06.feedback import record_feedback
+
+    return record_feedback(*args, **kwargs)
 
 
 def format_sources(sources: list[dict[str, Any]]) -> str:
@@ -96,15 +115,24 @@ def message_status(message: dict[str, Any]) -> str | None:
     return None
 
 
+def feedback_rating(text: str) -> str | None:
+    """"up"/"down" when ``text`` is a bare feedback word ("đúng", "sai", 👍, 👎)."""
+    return _FEEDBACK_WORDS.get(text.strip().lower().strip(".!"))
+
+
 class ChatService:
     """Forward messages to Rasa; answer from the knowledge base when Rasa is unreachable."""
 
     def __init__(self, rasa: RasaClient | None, *, answer_fn: AnswerFn | None = None,
-                 on_event: EventHook | None = None, fallback: bool = True) -> None:
+                 on_event: EventHook | None = None, fallback: bool = True,
+                 feedback_fn: FeedbackFn | None = None) -> None:
         self.rasa = rasa
         self.answer_fn = answer_fn or _knowledge_answer
+        self.feedback_fn = feedback_fn or _record_feedback
         self.on_event = on_event
         self.fallback = fallback
+        # sender -> (question, entry_id) of the last degraded answer, for feedback rows
+        self._last: OrderedDict[str, tuple[str, str | None]] = OrderedDict()
 
     def _emit(self, kind: str, label: str) -> None:
         if self.on_event is not None:
@@ -115,18 +143,11 @@ class ChatService:
 
     async def reply(self, sender: str, text: str, *, channel: str = "rest",
                     metadata: dict[str, Any] | None = None) -> ChatResult:
-        """Answer one user message from ``sender`` (a channel-specific user id)."""
-        text = (text or "").strip()
-        if text in (FEEDBACK_POSITIVE, FEEDBACK_NEGATIVE):
-            kind = "positive" if text == FEEDBACK_POSITIVE else "negative"
-            self._emit("feedback", kind)
-            log.info("feedback %s from %s via %s", kind, mask_pii(sender), channel)
-            thanks = THANKS_POSITIVE if kind == "positive" else THANKS_NEGATIVE
-            return ChatResult([{"recipient_id": sender, "text": thanks}])
+        """Answer one user message from ``sender`` (``"<channel>:<user id>"``)."""
         # Personal numbers never reach Rasa's tracker store: mask them before forwarding.
-        masked = mask_pii(text)
+        masked = mask_pii((text or "").strip())
         meta = {"channel": channel, **(metadata or {})}
-        if masked != text:
+        if masked != (text or "").strip():
             meta["pii_masked"] = True
         if self.rasa is not None:
             try:
@@ -141,9 +162,25 @@ class ChatService:
                     self._emit("outcome", status)
                 return ChatResult(messages, degraded=False, statuses=statuses)
         self._emit("degraded", channel)
-        return await self._answer_locally(sender, masked)
+        return await self._answer_locally(sender, masked, channel)
 
-    async def _answer_locally(self, sender: str, text: str) -> ChatResult:
+    async def _answer_locally(self, sender: str, text: str, channel: str) -> ChatResult:
+        rating = feedback_rating(text)
+        if rating is not None:
+            question, entry_id = self._last.get(sender, ("", None))
+            try:
+                await asyncio.to_thread(self.feedback_fn, sender, rating,
+                                        answer_kind="knowledge", answer_id=entry_id,
+                                        question=question, comment=text, channel=channel)
+            except Exception:  # noqa: BLE001 - feedback storage must not break the chat
+                log.exception("could not store feedback")
+            return ChatResult([{"recipient_id": sender, "text": THANKS[rating]}], True)
+        command = _COMMAND.match(text)
+        if command:
+            name = command.group(1).lower()
+            canned = {"start": WELCOME, "menu": WELCOME, "help": HELP}.get(
+                name, STATS_DOWN if name in ("thongke", "sosanh", "xuhuong") else HELP)
+            return ChatResult([{"recipient_id": sender, "text": canned}], True)
         try:
             result = await asyncio.to_thread(self.answer_fn, text)
         except Exception:  # noqa: BLE001 - a broken index must not crash the channel
@@ -151,6 +188,10 @@ class ChatService:
             return ChatResult([{"recipient_id": sender, "text": UNAVAILABLE_TEXT}], True)
         status = str(result.get("status") or "answered")
         self._emit("outcome", status)
+        self._last[sender] = (text, result.get("entry_id"))
+        self._last.move_to_end(sender)
+        while len(self._last) > 10000:
+            self._last.popitem(last=False)
         return ChatResult([answer_to_message(result, sender)], degraded=True, statuses=[status])
 
     async def aclose(self) -> None:

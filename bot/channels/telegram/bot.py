@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from telegram.ext import (
 )
 
 from bot.channels.chat import ChatService
-from bot.channels.officials import find_official
+from bot.channels.reports import ingest_upload, summarize_ingest
 from bot.channels.telegram.render import (
     PayloadStore,
     image_bytes,
@@ -46,13 +47,6 @@ COMMANDS = [
     BotCommand("help", "Hướng dẫn sử dụng"),
     BotCommand("thongke", "Số liệu Đề án 06 (dành cho cán bộ), ví dụ: /thongke tuần này"),
 ]
-WELCOME = (
-    "Xin chào! Mình là Trợ lý Đề án 06 🇻🇳\n"
-    "Mình có thể giải đáp về tài khoản định danh điện tử VNeID, thẻ căn cước, cư trú và "
-    "25 dịch vụ công thiết yếu. Bạn cứ đặt câu hỏi bằng tiếng Việt nhé, ví dụ: "
-    "«Làm thẻ căn cước cần giấy tờ gì?»\n\n"
-    "Lưu ý: đừng gửi số định danh cá nhân hay số điện thoại qua đây."
-)
 HELP = (
     "Cách dùng:\n"
     "• Gõ câu hỏi, ví dụ «Kích hoạt VNeID mức 2 thế nào?» — mình trả lời kèm nguồn văn bản.\n"
@@ -72,6 +66,7 @@ BAD_FILE = "Mình chưa đọc được file này. Hỗ trợ: .docx, .pdf, .txt
 INGEST_FAILED = "Không xử lý được báo cáo: {reason}"
 EXPIRED_BUTTON = "Nút này đã hết hạn, bạn vui lòng gõ lại câu hỏi nhé."
 REPORT_SUFFIXES = {".docx", ".pdf", ".txt"}
+SENDER_PREFIX = "telegram:"  # actions/common.channel_and_user reads the channel from it
 
 
 def _services(context: ContextTypes.DEFAULT_TYPE) -> tuple[ChatService, PayloadStore, Settings]:
@@ -89,24 +84,18 @@ async def deliver(context: ContextTypes.DEFAULT_TYPE, chat_id: int,
         markup = keyboard(message.get("buttons"), payloads)
         chunks = split_message(text) if text.strip() else []
         for i, chunk in enumerate(chunks):
-            last = i == len(chunks) - 1
-
-            async def send_text(chunk: str = chunk, last: bool = last) -> Message:
-                return await bot.send_message(chat_id, chunk,
-                                              reply_markup=markup if last else None,
-                                              reply_to_message_id=reply_to if i == 0 else None)
-            await with_retry(send_text)
+            await with_retry(partial(
+                bot.send_message, chat_id, chunk,
+                reply_markup=markup if i == len(chunks) - 1 else None,
+                reply_to_message_id=reply_to if i == 0 else None))
         image = message.get("image")
         photo = image_bytes(image) if isinstance(image, str) else None
         if photo is not None:
-            async def send_photo(photo: bytes | str = photo) -> Message:
-                return await bot.send_photo(chat_id, photo,
-                                            reply_markup=markup if not chunks else None)
-            await with_retry(send_photo)
+            await with_retry(partial(bot.send_photo, chat_id, photo,
+                                     reply_markup=None if chunks else markup))
         elif markup is not None and not chunks:
-            async def send_buttons() -> Message:
-                return await bot.send_message(chat_id, "Mời bạn chọn:", reply_markup=markup)
-            await with_retry(send_buttons)
+            await with_retry(partial(bot.send_message, chat_id, "Mời bạn chọn:",
+                                     reply_markup=markup))
 
 
 async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
@@ -125,7 +114,7 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
         await context.bot.send_chat_action(chat_obj.id, ChatAction.TYPING)
     except Exception:  # noqa: BLE001 - the typing indicator is cosmetic
         pass
-    result = await chat.reply(str(user.id), text, channel="telegram",
+    result = await chat.reply(SENDER_PREFIX + str(user.id), text, channel="telegram",
                               metadata={"chat_type": chat_obj.type})
     messages = result.messages
     if prefix:
@@ -185,21 +174,21 @@ async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """``/start``: welcome."""
-    if update.effective_chat is not None:
-        await with_retry(lambda: context.bot.send_message(update.effective_chat.id, WELCOME))
+    """``/start``: the assistant's welcome menu."""
+    await converse(update, context, "/start")
 
 
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """``/help``: how to use the bot."""
+    """``/help``: how to use the bot (Telegram specifics first, then the assistant's help)."""
     if update.effective_chat is not None:
         await with_retry(lambda: context.bot.send_message(update.effective_chat.id, HELP))
+    await converse(update, context, "/help")
 
 
 async def on_thongke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """``/thongke [kỳ, địa bàn]``: a statistics request, answered by Rasa (access-checked)."""
+    """``/thongke [địa bàn] [kỳ]``: a statistics request, answered by Rasa (access-checked)."""
     args = " ".join(context.args or []).strip()
-    await converse(update, context, f"thống kê Đề án 06 {args or 'tuần này'}".strip())
+    await converse(update, context, f"/thongke {args}".strip())
 
 
 async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -233,15 +222,15 @@ async def on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await with_retry(lambda: context.bot.send_message(chat_obj.id, UNSUPPORTED))
 
 
-def ingest_file(path: Path, filename: str, official_name: str) -> str:
-    """Ingest a report file with :func:`stats.ingest_report`; return the parser's summary."""
-    from stats import ingest_report
+def ingest_file(path: Path, filename: str, settings: Settings) -> str:
+    """Ingest a downloaded report with :func:`stats.ingest_report`; the parser's summary."""
+    from stats import StatsError
 
-    result = ingest_report(path, source_name=filename, uploaded_by=official_name)
-    summary = getattr(result, "summary", None)
-    if callable(summary):
-        return str(summary())
-    return str(summary if summary is not None else result)
+    try:
+        result = ingest_upload(path.read_bytes(), filename, settings)
+    except StatsError as exc:
+        return INGEST_FAILED.format(reason=exc.message_vi)
+    return summarize_ingest(result)
 
 
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -255,7 +244,10 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             message, context.bot.username, context.bot.id) is None:
         return
     _, _, settings = _services(context)
-    official = await asyncio.to_thread(find_official, "telegram", str(user.id))
+    from stats.access import find_official
+
+    official = await asyncio.to_thread(find_official, "telegram", str(user.id),
+                                       path=settings.officials_file)
     if official is None:
         log.info("report upload refused for non-official %s", mask_pii(str(user.id)))
         await with_retry(lambda: context.bot.send_message(chat_obj.id, NOT_OFFICIAL))
@@ -273,8 +265,9 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         tg_file = await with_retry(lambda: context.bot.get_file(doc.file_id))
         await with_retry(lambda: tg_file.download_to_drive(path))
         try:
-            summary = await asyncio.to_thread(ingest_file, path, name, official.name)
-        except Exception as exc:  # noqa: BLE001 - parser errors become a clear reply
+            summary = await asyncio.to_thread(ingest_file, path, name, settings)
+            log.info("report %s ingested for %s", name, official.name)
+        except Exception as exc:  # noqa: BLE001 - unexpected errors become a clear reply
             log.warning("report ingestion failed: %r", exc)
             summary = INGEST_FAILED.format(reason=str(exc) or type(exc).__name__)
     for chunk in split_message(summary):

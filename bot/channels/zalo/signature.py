@@ -1,4 +1,7 @@
-"""Zalo OA webhook signature: ``X-ZEvent-Signature: mac=sha256(app_id + body + timestamp + key)``."""
+"""Zalo OA webhook signature.
+
+``X-ZEvent-Signature: mac=<hex sha256(app_id + raw body + timestamp + OA secret key)>``.
+"""
 
 from __future__ import annotations
 

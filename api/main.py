@@ -1,0 +1,98 @@
+"""FastAPI application of troly06: public HTTP API, webhooks, widget and demo portal.
+
+``create_app()`` builds a fresh app (tests build several); ``app`` is the instance for
+``uvicorn api.main:app``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from api.errors import install_error_handlers
+from api.metrics import ApiMetrics
+from api.middleware import GuardMiddleware, SlidingWindowLimiter
+from api.routes import ask, chat, health, metrics, reports, stats, telegram, widget, zalo
+from bot.channels.chat import ChatService
+from bot.channels.rasa_client import RasaClient
+from troly06.config import Settings, get_settings
+from troly06.pii import install_log_filter
+
+log = logging.getLogger(__name__)
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+DESCRIPTION = """API công khai của **Trợ lý Đề án 06** (VNeID, thẻ căn cước, cư trú, dịch vụ công
+thiết yếu, số liệu thống kê Đề án 06).
+
+* `POST /api/chat` — hội thoại với trợ lý (qua Rasa; tự trả lời từ cơ sở tri thức khi Rasa
+  tạm thời không sẵn sàng).
+* `POST /api/ask` — tra cứu cơ sở tri thức, trả về câu trả lời kèm nguồn.
+* `GET /api/stats`, `POST /api/reports` — dành cho cán bộ (tiêu đề `X-API-Key`).
+* Lỗi luôn là JSON: `{"error", "message" (tiếng Việt), "message_en"}`.
+"""
+
+
+def create_app(settings: Settings | None = None, *,
+               chat_service: ChatService | None = None) -> FastAPI:
+    """Build the FastAPI app from ``settings`` (default: the process settings)."""
+    settings = settings or get_settings()
+    install_log_filter()
+    metrics_ = ApiMetrics(settings.sqlalchemy_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owns_chat = app.state.chat is None
+        if owns_chat:
+            app.state.chat = ChatService(RasaClient(settings.rasa_url),
+                                         on_event=metrics_.on_event)
+        await zalo.startup(app, settings)
+        await telegram.startup(app, settings)
+        try:
+            yield
+        finally:
+            await telegram.shutdown(app)
+            await zalo.shutdown(app)
+            if owns_chat:
+                await app.state.chat.aclose()
+
+    app = FastAPI(title="Trợ lý Đề án 06 — API", version="0.1.0", description=DESCRIPTION,
+                  lifespan=lifespan)
+    app.state.settings = settings
+    app.state.metrics = metrics_
+    app.state.chat = chat_service
+    if chat_service is not None and chat_service.on_event is None:
+        chat_service.on_event = metrics_.on_event
+    app.state.telegram_app = None
+    app.state.zalo = None
+
+    install_error_handlers(app)
+    # Added last = outermost: even 413/429 answers carry the CORS headers.
+    app.add_middleware(GuardMiddleware, metrics=metrics_,
+                       limiter=SlidingWindowLimiter(settings.rate_limit_per_minute),
+                       max_upload_bytes=settings.max_upload_bytes)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origin_list,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type", "X-API-Key"],
+        max_age=600,
+    )
+    for module in (chat, ask, stats, reports, health, metrics, widget, zalo, telegram):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
+
+
+def __getattr__(name: str) -> FastAPI:
+    """Build ``app`` lazily, so importing this module never reads settings."""
+    if name == "app":
+        global app
+        app = create_app()
+        return app
+    raise AttributeError(name)

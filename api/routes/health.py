@@ -1,0 +1,98 @@
+"""``GET /health``: 200 only when Rasa, the action server, the database and the KB answer."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from functools import lru_cache
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+router = APIRouter(tags=["ops"])
+CHECK_TIMEOUT_S = 10.0
+
+
+class PartStatus(BaseModel):
+    """Status of one part."""
+
+    ok: bool
+    detail: str
+    ms: float
+
+
+class HealthOut(BaseModel):
+    """Overall status and each part's."""
+
+    status: str
+    parts: dict[str, PartStatus]
+
+
+@lru_cache(maxsize=4)
+def _engine(url: str) -> Any:
+    from sqlalchemy import create_engine
+
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _check_db(url: str) -> str:
+    from sqlalchemy import text
+
+    with _engine(url).connect() as conn:
+        conn.execute(text("SELECT 1"))
+    return "SELECT 1 ok"
+
+
+def _check_kb() -> str:
+    from knowledge import search
+
+    hits = search("tài khoản định danh điện tử VNeID", k=1)
+    if not hits:
+        raise RuntimeError("knowledge index returned no hit")
+    return f"{len(hits)} hit"
+
+
+async def _check_action_server(url: str) -> str:
+    async with httpx.AsyncClient(timeout=3.0) as client:
+        resp = await client.get(url.rstrip("/") + "/health")
+    if resp.status_code != 200:
+        raise RuntimeError(f"HTTP {resp.status_code}")
+    return "ok"
+
+
+async def _timed(name: str, coro: Any) -> tuple[str, PartStatus]:
+    start = time.perf_counter()
+    try:
+        detail = await asyncio.wait_for(coro, CHECK_TIMEOUT_S)
+        ok = True
+    except Exception as exc:  # noqa: BLE001 - any failure marks the part down
+        detail, ok = f"{type(exc).__name__}: {exc}"[:200], False
+    return name, PartStatus(ok=ok, detail=str(detail), ms=round(
+        (time.perf_counter() - start) * 1000, 1))
+
+
+async def _rasa(request: Request) -> str:
+    if not await request.app.state.chat.rasa.ping():
+        raise RuntimeError(f"no answer from {request.app.state.settings.rasa_url}")
+    return "ok"
+
+
+@router.get("/health", response_model=HealthOut,
+            responses={503: {"model": HealthOut, "description": "Một phần chưa sẵn sàng"}},
+            summary="Tình trạng hệ thống / Health")
+async def get_health(request: Request) -> JSONResponse:
+    """Check every part concurrently; 503 when any of them does not answer."""
+    settings = request.app.state.settings
+    results = await asyncio.gather(
+        _timed("rasa", _rasa(request)),
+        _timed("action_server", _check_action_server(settings.action_url)),
+        _timed("database", asyncio.to_thread(_check_db, settings.sqlalchemy_url)),
+        _timed("knowledge_base", asyncio.to_thread(_check_kb)),
+    )
+    parts = dict(results)
+    healthy = all(p.ok for p in parts.values())
+    body = HealthOut(status="ok" if healthy else "degraded", parts=parts)
+    return JSONResponse(body.model_dump(), status_code=200 if healthy else 503)

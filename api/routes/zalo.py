@@ -1,0 +1,58 @@
+"""``POST /webhooks/zalo``: Zalo OA events, verified by ``X-ZEvent-Signature``."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from fastapi import APIRouter, BackgroundTasks, FastAPI, Header, Request
+from fastapi.responses import JSONResponse
+
+from api.errors import ApiError
+from bot.channels.zalo import SignatureError, ZaloClient, ZaloWebhook, verify_signature
+from troly06.config import Settings
+
+router = APIRouter(prefix="/webhooks", tags=["channels"])
+log = logging.getLogger(__name__)
+
+
+async def startup(app: FastAPI, settings: Settings) -> None:
+    """Create the process's OA client and webhook handler."""
+    client = ZaloClient(settings.zalo_api_base, settings.zalo_access_token.get_secret_value())
+    app.state.zalo = ZaloWebhook(app.state.chat, client)
+
+
+async def shutdown(app: FastAPI) -> None:
+    """Close the OA client."""
+    if app.state.zalo is not None:
+        await app.state.zalo.client.aclose()
+
+
+@router.post("/zalo", summary="Zalo OA webhook",
+             responses={401: {"description": "Thiếu chữ ký"},
+                        403: {"description": "Sai chữ ký hoặc sự kiện quá cũ"},
+                        503: {"description": "Chưa cấu hình Zalo OA"}})
+async def zalo_webhook(request: Request, background: BackgroundTasks,
+                       x_zevent_signature: str | None = Header(None)) -> JSONResponse:
+    """Verify the event, acknowledge at once, answer ``user_send_text`` in the background."""
+    settings: Settings = request.app.state.settings
+    secret = settings.zalo_oa_secret.get_secret_value()
+    if not secret or not settings.zalo_app_id:
+        raise ApiError(503, "zalo_not_configured", "Kênh Zalo chưa được cấu hình.",
+                       "The Zalo channel is not configured (ZALO_APP_ID, ZALO_OA_SECRET).")
+    body = await request.body()
+    try:
+        verify_signature(x_zevent_signature, body, app_id=settings.zalo_app_id, secret=secret,
+                         max_skew_s=settings.zalo_max_skew_s)
+    except SignatureError as exc:
+        log.warning("Zalo webhook refused: %s", exc.reason)
+        raise ApiError(exc.status, "bad_signature" if exc.status == 403 else "missing_signature",
+                       "Chữ ký sự kiện Zalo không hợp lệ hoặc đã hết hạn.",
+                       f"Invalid Zalo event signature ({exc.reason}).") from exc
+    event = json.loads(body)
+    handler: ZaloWebhook = request.app.state.zalo
+    accepted = handler.accept(event) if isinstance(event, dict) else None
+    if accepted is not None:
+        user_id, text, _ = accepted
+        background.add_task(handler.respond, user_id, text)
+    return JSONResponse({"ok": True, "handled": accepted is not None})
