@@ -126,6 +126,7 @@ class KnownLocality:
     name: str
     level: str
     province: str
+    key: str = ""
 
 
 @lru_cache
@@ -133,7 +134,8 @@ def known_localities() -> tuple[KnownLocality, ...]:
     """The gazetteer of known localities (``stats/localities.yaml``)."""
     data = yaml.safe_load(Path(__file__).with_name("localities.yaml").read_text("utf-8"))
     return tuple(
-        KnownLocality(nfc(item["name"]), nfc(item["level"]), nfc(province))
+        KnownLocality(nfc(item["name"]), nfc(item["level"]), nfc(province),
+                      locality_key(item["name"]))
         for province, items in data["provinces"].items()
         for item in items
     )
@@ -224,14 +226,14 @@ def _find_locality(text: str, folded: str) -> tuple[str, str, str | None]:
         level = LEVELS[m.group(1).rstrip(".")]
         key = locality_key(m.group(2))
         for known in known_localities():
-            if locality_key(known.name) == key and known.level == level:
+            if known.key == key and known.level == level:
                 return known.name, known.level, known.province
         name = " ".join(w[:1].upper() + w[1:] for w in text[m.start(2):m.end(2)].split())
         return nfc(name), level, _title(province)
     # Fallback: a known locality named with its level anywhere in the head of the text.
     for known in known_localities():
         pattern = rf"(?:{'|'.join(k for k, v in LEVELS.items() if v == known.level)})\.?\s+" \
-                  rf"{re.escape(locality_key(known.name))}\b"
+                  rf"{re.escape(known.key)}\b"
         if re.search(pattern, head):
             return known.name, known.level, known.province
     raise rejected(
@@ -302,6 +304,23 @@ def _checks(cat: Catalogue, figures: dict[str, int]) -> list[Warning_]:
     return warns
 
 
+_GROUPED: dict[int, tuple[Catalogue, dict]] = {}
+
+
+def _grouped(cat: Catalogue) -> dict[str, list[tuple[re.Pattern[str], list[Indicator]]]]:
+    """Indicators per section, grouped by their shared ``line`` regex (tested once a line)."""
+    cached = _GROUPED.get(id(cat))
+    if cached is not None and cached[0] is cat:
+        return cached[1]
+    out: dict[str, dict[str, tuple[re.Pattern[str], list[Indicator]]]] = {}
+    for ind in cat.indicators:
+        per = out.setdefault(ind.section, {})
+        per.setdefault(ind.line.pattern, (ind.line, []))[1].append(ind)
+    result = {sec: list(groups.values()) for sec, groups in out.items()}
+    _GROUPED[id(cat)] = (cat, result)
+    return result
+
+
 def parse_report(text: str, source_name: str = "", *, today: date | None = None,
                  wrapped: bool = False, catalogue: Catalogue | None = None) -> ParsedReport:
     """Parse the text of one weekly report.
@@ -325,9 +344,7 @@ def parse_report(text: str, source_name: str = "", *, today: date | None = None,
     start, end, year_inferred = _find_period(folded, today)
     locality, level, province = _find_locality(text, folded)
 
-    by_section: dict[str, list[Indicator]] = {}
-    for ind in cat.indicators:
-        by_section.setdefault(ind.section, []).append(ind)
+    by_section = _grouped(cat)
 
     figures: dict[str, int] = {}
     warnings: list[Warning_] = []
@@ -354,25 +371,26 @@ def parse_report(text: str, source_name: str = "", *, today: date | None = None,
             continue
         consumed: list[tuple[int, int]] = []
         segs = _segments(fl)
-        for ind in by_section.get(section or "", ()):
-            if not ind.line.search(fl):
+        for line_rx, group in by_section.get(section or "", ()):
+            if not line_rx.search(fl):
                 continue
-            lo, hi = segs[ind.segment]
-            seg = fl[lo:hi]
-            for pattern in ind.patterns:
-                m = pattern.search(seg)
-                if not m:
-                    continue
-                g = ind.group if m.lastindex and m.lastindex >= ind.group else 1
-                value = parse_number(m.group(g))
-                consumed.append((lo + m.start(1), lo + m.end(m.lastindex or 1)))
-                if ind.code in figures and figures[ind.code] != value:
-                    warnings.append(Warning_(
-                        "conflicting_value",
-                        f"{ind.label_vi} ({ind.code}) xuất hiện hai lần với giá trị khác nhau: "
-                        f"{figures[ind.code]} và {value}; giữ giá trị đầu."))
-                figures.setdefault(ind.code, value)
-                break
+            for ind in group:
+                lo, hi = segs[ind.segment]
+                seg = fl[lo:hi]
+                for pattern in ind.patterns:
+                    m = pattern.search(seg)
+                    if not m:
+                        continue
+                    g = ind.group if m.lastindex and m.lastindex >= ind.group else 1
+                    value = parse_number(m.group(g))
+                    consumed.append((lo + m.start(1), lo + m.end(m.lastindex or 1)))
+                    if ind.code in figures and figures[ind.code] != value:
+                        warnings.append(Warning_(
+                            "conflicting_value",
+                            f"{ind.label_vi} ({ind.code}) xuất hiện hai lần với giá trị "
+                            f"khác nhau: {figures[ind.code]} và {value}; giữ giá trị đầu."))
+                    figures.setdefault(ind.code, value)
+                    break
         body_start = _MARKER.match(fl).end() if _MARKER.match(fl) else 0
         for fm in _FIGURE_LIKE.finditer(fl, body_start):
             if fm.group(0).strip() and not _overlaps(fm.span(), consumed):

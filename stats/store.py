@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, func, insert, select
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -151,39 +151,81 @@ class IngestResult:
         }
 
 
-def get_or_create_locality(session: Session, name: str, level: str,
-                           province: str | None) -> Locality:
-    """The locality row for (name, level), created if new (inside the caller's transaction)."""
+def _locality_id(conn: Connection, name: str, level: str,
+                 province: str | None) -> tuple[int, str, str, str | None]:
+    """Id of the locality (name, level), inserted if new (inside the caller's transaction)."""
+    table = Locality.__table__
     key = locality_key(name)
-    row = session.scalars(select(Locality).where(Locality.key == key,
-                                                 Locality.level == level)).first()
+    row = conn.execute(select(table.c.id, table.c.name, table.c.level, table.c.province)
+                       .where(table.c.key == key, table.c.level == level)).first()
     if row is None:
-        row = Locality(key=key, name=name, level=level, province=province, aliases="[]")
-        session.add(row)
-        session.flush()
-    elif province and not row.province:
-        row.province = province
-    return row
+        new_id = conn.execute(insert(table).values(key=key, name=name, level=level,
+                                                   province=province, aliases="[]")
+                              ).inserted_primary_key[0]
+        return new_id, name, level, province
+    if province and not row.province:
+        conn.execute(update(table).where(table.c.id == row.id).values(province=province))
+        return row.id, row.name, row.level, province
+    return row.id, row.name, row.level, row.province
 
 
-def _cumulative_warnings(session: Session, locality_id: int, parsed: ParsedReport) -> list:
+def _cumulative_warnings(conn: Connection, locality_id: int, parsed: ParsedReport) -> list:
     """Warn when a lũy kế figure went down compared with the previous week's report."""
     cat = load_catalogue()
     codes = [c for c in parsed.figures if cat.get(c).kind == "cumulative"]
     if not codes:
         return []
-    prev = session.scalars(
-        select(Report).where(Report.locality_id == locality_id, Report.superseded.is_(False),
-                             Report.period_end < parsed.period_start)
-        .order_by(Report.period_end.desc()).limit(1)).first()
+    rep, fig = Report.__table__, Figure.__table__
+    prev = conn.execute(
+        select(rep.c.id).where(rep.c.locality_id == locality_id, rep.c.superseded.is_(False),
+                               rep.c.period_end < parsed.period_start)
+        .order_by(rep.c.period_end.desc()).limit(1)).scalar()
     if prev is None:
         return []
-    values = dict(session.execute(select(Figure.code, Figure.value).where(
-        Figure.report_id == prev.id, Figure.code.in_(codes))).all())
+    values = dict(conn.execute(select(fig.c.code, fig.c.value).where(
+        fig.c.report_id == prev, fig.c.code.in_(codes))).all())
     return [Warning_("cumulative_decreased",
                      f"{cat.get(c).label_vi} ({c}) giảm từ {values[c]} (kỳ trước) xuống "
                      f"{parsed.figures[c]}.")
             for c in codes if c in values and parsed.figures[c] < values[c]]
+
+
+def _store(conn: Connection, doc: Document, sha: str, parsed: ParsedReport
+           ) -> IngestResult | None:
+    """All writes of one ingest on one connection/transaction; None when a duplicate."""
+    rep, fig = Report.__table__, Figure.__table__
+    if conn.execute(select(rep.c.id).where(rep.c.sha256 == sha)).first() is not None:
+        return None
+    loc_id, name, level, province = _locality_id(conn, parsed.locality, parsed.level,
+                                                 parsed.province)
+    previous = conn.execute(
+        select(rep.c.id, rep.c.version, rep.c.superseded)
+        .where(rep.c.locality_id == loc_id, rep.c.iso_year == parsed.iso_year,
+               rep.c.iso_week == parsed.iso_week)
+        .order_by(rep.c.version.desc())).all()
+    current = next((r for r in previous if not r.superseded), None)
+    warnings = list(parsed.warnings) + _cumulative_warnings(conn, loc_id, parsed)
+    if current is not None:
+        conn.execute(update(rep).where(rep.c.id == current.id).values(superseded=True))
+    version = (previous[0].version + 1) if previous else 1
+    report_id = conn.execute(insert(rep).values(
+        locality_id=loc_id, period_start=parsed.period_start, period_end=parsed.period_end,
+        iso_year=parsed.iso_year, iso_week=parsed.iso_week, sha256=sha,
+        source_name=doc.source_name[:255], fmt=doc.fmt, ingested_at=datetime.now(UTC),
+        version=version, superseded=False,
+        warnings=json.dumps([asdict(w) for w in warnings], ensure_ascii=False),
+        unread=json.dumps([asdict(u) for u in parsed.unread], ensure_ascii=False),
+    )).inserted_primary_key[0]
+    if parsed.figures:
+        conn.execute(insert(fig), [{"report_id": report_id, "code": code, "value": value}
+                                   for code, value in parsed.figures.items()])
+    return IngestResult(
+        status="replaced" if current is not None else "ingested",
+        report_id=report_id, version=version, source_name=doc.source_name,
+        locality=name, level=level, province=province,
+        period_start=parsed.period_start, period_end=parsed.period_end,
+        figures=dict(parsed.figures), warnings=warnings, unread=list(parsed.unread),
+        superseded_report_id=current.id if current is not None else None)
 
 
 def ingest_document(doc: Document, *, url: str | None = None,
@@ -191,50 +233,22 @@ def ingest_document(doc: Document, *, url: str | None = None,
     """Parse and store one read document in ONE transaction (see :func:`ingest_report`)."""
     sha = hashlib.sha256(doc.raw).hexdigest()
     parsed = parse_report(doc.text, doc.source_name, today=today, wrapped=doc.wrapped)
+    url = _url(url)
+    if url not in _READY:
+        init_db(url)
     try:
-        with session_scope(url, write=True) as session:
-            existing = session.scalars(select(Report).where(Report.sha256 == sha)).first()
-            if existing is not None:
-                return _duplicate(existing)
-            loc = get_or_create_locality(session, parsed.locality, parsed.level,
-                                         parsed.province)
-            previous = session.scalars(
-                select(Report).where(Report.locality_id == loc.id,
-                                     Report.iso_year == parsed.iso_year,
-                                     Report.iso_week == parsed.iso_week)
-                .order_by(Report.version.desc())).all()
-            current = next((r for r in previous if not r.superseded), None)
-            warnings = list(parsed.warnings) + _cumulative_warnings(session, loc.id, parsed)
-            if current is not None:
-                current.superseded = True
-            report = Report(
-                locality_id=loc.id, period_start=parsed.period_start,
-                period_end=parsed.period_end, iso_year=parsed.iso_year,
-                iso_week=parsed.iso_week, sha256=sha, source_name=doc.source_name[:255],
-                fmt=doc.fmt, ingested_at=datetime.now(UTC),
-                version=(previous[0].version + 1) if previous else 1, superseded=False,
-                warnings=json.dumps([asdict(w) for w in warnings], ensure_ascii=False),
-                unread=json.dumps([asdict(u) for u in parsed.unread], ensure_ascii=False),
-            )
-            session.add(report)
-            session.flush()
-            if parsed.figures:
-                session.execute(insert(Figure), [
-                    {"report_id": report.id, "code": code, "value": value}
-                    for code, value in parsed.figures.items()])
-            result = IngestResult(
-                status="replaced" if current is not None else "ingested",
-                report_id=report.id, version=report.version, source_name=doc.source_name,
-                locality=loc.name, level=loc.level, province=loc.province,
-                period_start=parsed.period_start, period_end=parsed.period_end,
-                figures=dict(parsed.figures), warnings=warnings, unread=list(parsed.unread),
-                superseded_report_id=current.id if current is not None else None)
+        with get_engine(url).begin() as conn:
+            result = _store(conn, doc, sha, parsed)
     except IntegrityError:
         # The same file committed concurrently by another process: still a no-op.
         with session_scope(url) as session:
             existing = session.scalars(select(Report).where(Report.sha256 == sha)).first()
             if existing is None:
                 raise
+            return _duplicate(existing)
+    if result is None:
+        with session_scope(url) as session:
+            existing = session.scalars(select(Report).where(Report.sha256 == sha)).one()
             return _duplicate(existing)
     return result
 
