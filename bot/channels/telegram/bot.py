@@ -268,7 +268,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             summary = await asyncio.to_thread(ingest_file, path, name, settings)
             log.info("report %s ingested for %s", name, official.name)
         except Exception as exc:  # noqa: BLE001 - unexpected errors become a clear reply
-            log.warning("report ingestion failed: %r", exc)
+            log.warning("report ingestion failed: %r", exc, exc_info=True)
             summary = INGEST_FAILED.format(reason=str(exc) or type(exc).__name__)
     for chunk in split_message(summary):
         await with_retry(lambda chunk=chunk: context.bot.send_message(chat_obj.id, chunk))
@@ -280,7 +280,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
               exc_info=context.error)
 
 
-async def _post_init(application: Application) -> None:
+async def register_commands(application: Application) -> None:
+    """``set_my_commands`` with /start, /help, /thongke (also the polling post-init hook)."""
     try:
         await with_retry(lambda: application.bot.set_my_commands(COMMANDS))
     except Exception:  # noqa: BLE001 - commands are a convenience, not a reason to stop
@@ -298,7 +299,7 @@ def build_application(settings: Settings, chat: ChatService, *, webhook: bool = 
         "/bot", "/file/bot", 1)
     builder: ApplicationBuilder = (
         Application.builder().token(token).base_url(base).base_file_url(file_base)
-        .post_init(_post_init).concurrent_updates(8)
+        .post_init(register_commands).concurrent_updates(8)
         .connect_timeout(5).read_timeout(30).write_timeout(30).get_updates_read_timeout(40)
     )
     if webhook:

@@ -1,0 +1,23 @@
+"""The text normalisation the tokenizer uses (pure; runs in the 3.11 env too)."""
+
+from bot.components.vi_text import normalize_text, normalize_word, strip_diacritics
+
+
+def test_strip_diacritics_handles_d_and_tones() -> None:
+    assert strip_diacritics("Ngã Bảy, Đăng ký tạm trú") == "Nga Bay, Dang ky tam tru"
+
+
+def test_with_and_without_diacritics_normalise_alike() -> None:
+    assert normalize_text("Kích hoạt VNeID mức 2 thế nào") == \
+        normalize_text("kich hoat vneid muc 2 the nao")
+
+
+def test_teen_code_is_expanded() -> None:
+    assert normalize_word("ko") == "khong"
+    assert normalize_word("đc") == "duoc"
+    assert normalize_text("ntn") == "nhu the nao"
+
+
+def test_feedback_emoji_become_words() -> None:
+    assert normalize_word("👍") == "emoji_thumbs_up"
+    assert normalize_word("👎") == "emoji_thumbs_down"
