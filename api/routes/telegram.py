@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from telegram import Update
 
 from api.errors import ApiError
-from bot.channels.telegram import build_application
+from bot.channels.telegram import build_application, register_commands
 from troly06.config import Settings
 
 router = APIRouter(prefix="/webhooks", tags=["channels"])
@@ -28,6 +28,7 @@ async def startup(app: FastAPI, settings: Settings) -> None:
         return
     application = build_application(settings, app.state.chat, webhook=True)
     await application.initialize()
+    await register_commands(application)
     await application.start()
     app.state.telegram_app = application
     url = settings.public_base_url.rstrip("/") + WEBHOOK_PATH
@@ -51,7 +52,7 @@ async def shutdown(app: FastAPI) -> None:
 
 @router.post("/telegram", summary="Telegram webhook",
              responses={403: {"description": "Sai secret token"},
-                        503: {"description": "Chế độ webhook chưa bật"}})
+                        404: {"description": "Chế độ webhook chưa bật"}})
 async def telegram_webhook(
     request: Request,
     x_telegram_bot_api_secret_token: str | None = Header(None),
@@ -60,7 +61,7 @@ async def telegram_webhook(
     application = request.app.state.telegram_app
     settings: Settings = request.app.state.settings
     if application is None:
-        raise ApiError(503, "telegram_webhook_off", "Kênh Telegram (webhook) chưa được bật.",
+        raise ApiError(404, "telegram_webhook_off", "Kênh Telegram (webhook) chưa được bật.",
                        "Telegram webhook mode is not enabled (TELEGRAM_MODE=webhook).")
     secret = settings.telegram_webhook_secret.get_secret_value()
     if secret and not hmac.compare_digest((x_telegram_bot_api_secret_token or "").encode(),

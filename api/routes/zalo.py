@@ -31,14 +31,14 @@ async def shutdown(app: FastAPI) -> None:
 @router.post("/zalo", summary="Zalo OA webhook",
              responses={401: {"description": "Thiếu chữ ký"},
                         403: {"description": "Sai chữ ký hoặc sự kiện quá cũ"},
-                        503: {"description": "Chưa cấu hình Zalo OA"}})
+                        404: {"description": "Chưa cấu hình Zalo OA"}})
 async def zalo_webhook(request: Request, background: BackgroundTasks,
                        x_zevent_signature: str | None = Header(None)) -> JSONResponse:
     """Verify the event, acknowledge at once, answer ``user_send_text`` in the background."""
     settings: Settings = request.app.state.settings
     secret = settings.zalo_oa_secret.get_secret_value()
     if not secret or not settings.zalo_app_id:
-        raise ApiError(503, "zalo_not_configured", "Kênh Zalo chưa được cấu hình.",
+        raise ApiError(404, "zalo_not_configured", "Kênh Zalo chưa được cấu hình.",
                        "The Zalo channel is not configured (ZALO_APP_ID, ZALO_OA_SECRET).")
     body = await request.body()
     try:
