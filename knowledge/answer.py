@@ -16,14 +16,14 @@ from typing import Any, Literal
 
 import numpy as np
 
-from knowledge.fusion import calibrate, reciprocal_rank_fusion
+from knowledge.fusion import calibrate_array, reciprocal_rank_fusion, weighted_mean
 from knowledge.index import KnowledgeIndex, get_index
-from knowledge.normalize import normalize, strip_diacritics
+from knowledge.normalize import fold_normalized, normalize
 from troly06.pii import contains_pii, mask_pii
 
 log = logging.getLogger(__name__)
 
-Retriever = Literal["fused", "lexical", "dense"]
+Retriever = Literal["fused", "lexical", "dense", "rrf"]
 Status = Literal["answered", "not_sure", "refused"]
 
 
@@ -43,8 +43,8 @@ class Scoring:
     threshold_dense: float = 0.45
 
     def threshold(self, retriever: Retriever) -> float:
-        """The answer threshold for ``retriever``."""
-        return float(getattr(self, f"threshold_{retriever}"))
+        """The answer threshold for ``retriever`` ("rrf" shares the fused score)."""
+        return float(getattr(self, f"threshold_{'fused' if retriever == 'rrf' else retriever}"))
 
 
 SCORING = Scoring()
@@ -123,14 +123,13 @@ def _rank(index: KnowledgeIndex, question: str, retriever: Retriever,
           scoring: Scoring) -> list[tuple[int, float, float, float]]:
     """(doc index, score, lexical, dense) best first, over every document."""
     norm = normalize(question)
-    folded = strip_diacritics(norm)
+    folded = fold_normalized(norm)
     n = len(index.docs)
     if n == 0 or not norm:
         return []
     lex = index.lexical_scores(folded) if retriever != "dense" else np.zeros(n, np.float32)
     den = index.dense_scores(norm) if retriever != "lexical" else np.full(n, -1.0, np.float32)
-    den_cal = np.clip((den - scoring.dense_low) / (scoring.dense_high - scoring.dense_low),
-                      0.0, 1.0)
+    den_cal = calibrate_array(den, scoring.dense_low, scoring.dense_high)
     factor = np.array([scoring.passage_factor if d["kind"] == "passage" else 1.0
                        for d in index.docs], dtype=np.float32)
     if retriever == "lexical":
@@ -138,9 +137,16 @@ def _rank(index: KnowledgeIndex, question: str, retriever: Retriever,
     elif retriever == "dense":
         score = den_cal * factor
     else:
-        w = scoring.dense_weight + scoring.lexical_weight
-        score = (scoring.dense_weight * den_cal + scoring.lexical_weight * lex) / w * factor
-    order = np.argsort(-score, kind="stable")
+        score = weighted_mean([den_cal, lex], [scoring.dense_weight, scoring.lexical_weight])
+        score = score * factor
+    if retriever == "rrf":
+        # Rank by reciprocal-rank fusion; the reported score stays the weighted one.
+        fused = reciprocal_rank_fusion(
+            [list(np.argsort(-lex * factor, kind="stable").astype(str)),
+             list(np.argsort(-den_cal * factor, kind="stable").astype(str))], k=scoring.rrf_k)
+        order = np.array([int(i) for i, _ in fused])
+    else:
+        order = np.argsort(-score, kind="stable")
     return [(int(i), float(score[i]), float(lex[i]), float(den[i])) for i in order]
 
 
@@ -161,16 +167,6 @@ def search(question: str, k: int = 5, retriever: Retriever = "fused",
     index = index or get_index()
     ranked = _rank(index, question, retriever, scoring)
     return [_hit(index, i, s, lx, dn) for i, s, lx, dn in ranked[:max(0, k)]]
-
-
-def rrf_search(question: str, k: int = 5, index: KnowledgeIndex | None = None,
-               scoring: Scoring | None = None) -> list[tuple[str, float]]:
-    """Reciprocal-rank fusion of the lexical and dense rankings (for comparison in the bench)."""
-    scoring = scoring or SCORING
-    index = index or get_index()
-    lex = [index.docs[i]["id"] for i, *_ in _rank(index, question, "lexical", scoring)]
-    den = [index.docs[i]["id"] for i, *_ in _rank(index, question, "dense", scoring)]
-    return reciprocal_rank_fusion([lex, den], k=scoring.rrf_k)[:k]
 
 
 def _format_answer(hit: Hit) -> str:

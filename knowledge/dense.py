@@ -3,6 +3,7 @@ vectors). Saved with ``faiss.write_index`` (never pickle)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import faiss
@@ -28,12 +29,22 @@ class DenseIndex:
         return int(self.index.d)
 
     @classmethod
-    def build(cls, encoder: Encoder, texts: list[str], batch_size: int = 32) -> DenseIndex:
-        """Embed ``texts`` as passages and index them."""
+    def build(cls, encoder: Encoder, texts: list[str], batch_size: int = 32,
+              reuse: Mapping[str, np.ndarray] | None = None) -> DenseIndex:
+        """Embed ``texts`` as passages and index them; vectors found in ``reuse`` (by exact
+        text, from an earlier build with the same encoder) are not recomputed."""
+        reuse = reuse or {}
+        vectors = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+        todo = [i for i, t in enumerate(texts) if t not in reuse]
+        for i, t in enumerate(texts):
+            if t in reuse:
+                vectors[i] = reuse[t]
+        for start in range(0, len(todo), batch_size):
+            batch = todo[start:start + batch_size]
+            vectors[batch] = encoder.encode_passages([texts[i] for i in batch])
         index = faiss.IndexFlatIP(encoder.dim)
-        for start in range(0, len(texts), batch_size):
-            vectors = encoder.encode_passages(texts[start:start + batch_size])
-            index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        if len(texts):
+            index.add(np.ascontiguousarray(vectors))
         return cls(index)
 
     def save(self, path: Path) -> None:

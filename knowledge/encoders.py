@@ -97,8 +97,10 @@ def resolve_st_model(model: str) -> str:
     path = Path(model).expanduser()
     if path.is_dir():
         return str(path)
-    module_name = model.replace("-", "_").replace("/", ".")
+    module_name = model.replace("-", "_")
     try:
+        if not module_name.isidentifier():
+            raise ImportError(f"{model!r} is not a directory nor a package name")
         module = importlib.import_module(module_name)
     except ImportError as exc:
         raise EncoderError(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+
 
 def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: float = 60.0,
                            weights: Sequence[float] | None = None) -> list[tuple[str, float]]:
@@ -61,3 +63,24 @@ def margin(ranked: Sequence[tuple[str, float]]) -> float:
     if len(ranked) == 1:
         return float(ranked[0][1])
     return float(ranked[0][1] - ranked[1][1])
+
+
+def calibrate_array(scores: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Vectorised :func:`calibrate` (float32 array in [0, 1])."""
+    if high <= low:
+        raise ValueError("high must be greater than low")
+    return np.clip((np.asarray(scores, dtype=np.float32) - low) / (high - low), 0.0, 1.0)
+
+
+def weighted_mean(arrays: Sequence[np.ndarray], weights: Sequence[float]) -> np.ndarray:
+    """Element-wise weighted mean of equally shaped score arrays (the vectorised
+    :func:`weighted_fusion` used at query time)."""
+    if len(arrays) != len(weights) or not arrays:
+        raise ValueError("one weight per array, at least one array")
+    total = float(sum(weights))
+    if total <= 0:
+        raise ValueError("weights must sum to a positive number")
+    out = np.zeros_like(np.asarray(arrays[0], dtype=np.float32))
+    for array, weight in zip(arrays, weights, strict=True):
+        out += np.asarray(array, dtype=np.float32) * (weight / total)
+    return out

@@ -35,7 +35,7 @@ from knowledge.dense import DenseIndex
 from knowledge.encoders import Encoder, get_encoder
 from knowledge.kb import kb_files, load_entries
 from knowledge.lexical import LexicalIndex
-from knowledge.normalize import ABBREVIATIONS_FILE, normalize, strip_diacritics
+from knowledge.normalize import ABBREVIATIONS_FILE, fold_normalized, normalize
 from knowledge.passages import METADATA_FILE, load_passages, report_files
 
 log = logging.getLogger(__name__)
@@ -126,7 +126,7 @@ def _collect(paths: IndexPaths) -> tuple[list[dict[str, Any]], list[dict[str, An
         norm = normalize(text)
         if norm:
             units.append({"doc": doc, "field": field, "norm": norm,
-                          "folded": strip_diacritics(norm)})
+                          "folded": fold_normalized(norm)})
 
     for entry in load_entries(paths.kb_dir):
         d = len(docs)
@@ -174,7 +174,11 @@ def build_index(force: bool = False, kb_dir: Path | None = None, seeds_dir: Path
     enc = get_encoder(paths.encoder, paths.model)
     say(f"embedding {len(units)} units with {enc.name} ({enc.model})")
     texts = [u["norm"] for u in units]
-    dense = DenseIndex(_empty_faiss(enc.dim)) if not texts else DenseIndex.build(enc, texts)
+    reuse = _previous_vectors(paths, enc.dim)
+    if reuse:
+        say(f"reusing {sum(1 for t in texts if t in reuse)} embeddings from the previous index")
+    dense = DenseIndex(_empty_faiss(enc.dim)) if not texts else DenseIndex.build(
+        enc, texts, reuse=reuse)
     digest = data_hash(paths)
     manifest = {"format": INDEX_FORMAT, "encoder": paths.encoder, "model": paths.model,
                 "model_label": enc.model, "dim": enc.dim, "data_hash": digest,
@@ -204,6 +208,24 @@ def build_index(force: bool = False, kb_dir: Path | None = None, seeds_dir: Path
     manifest["rebuilt"] = True
     _ENGINES.pop(str(paths.index_dir.resolve()), None)
     return manifest
+
+
+def _previous_vectors(paths: IndexPaths, dim: int) -> dict[str, np.ndarray]:
+    """Embeddings of the current on-disk index by unit text, when made by the same encoder
+    (so a KB edit re-embeds only the changed texts)."""
+    manifest = read_manifest(paths.index_dir)
+    if not manifest or manifest.get("encoder") != paths.encoder \
+            or manifest.get("model") != paths.model or manifest.get("dim") != dim:
+        return {}
+    try:
+        data = json.loads((paths.index_dir / UNITS_FILE).read_text(encoding="utf-8"))
+        old = DenseIndex.load(paths.index_dir / DENSE_FILE)
+        if old.size != len(data["units"]) or old.dim != dim:
+            return {}
+        vectors = old.index.reconstruct_n(0, old.size)
+    except (OSError, ValueError, KeyError, RuntimeError):
+        return {}
+    return {u["norm"]: vectors[i] for i, u in enumerate(data["units"])}
 
 
 def _empty_faiss(dim: int) -> Any:

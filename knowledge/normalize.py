@@ -92,9 +92,24 @@ def normalize(text: str, segment: bool = False) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+# "kí/ký", "lí/lý", "mĩ/mỹ"...: both spellings are correct; fold the syllable-final "y"
+# after a consonant to "i" so the lexical retriever treats them alike.
+_Y_AS_I = re.compile(r"\b([bdhklmnrstv])y\b")
+
+
+def fold_spelling(folded: str) -> str:
+    """Unify i/y spelling variants in diacritic-free text ("ky" -> "ki")."""
+    return _Y_AS_I.sub(r"\1i", folded)
+
+
+def fold_normalized(normalized: str) -> str:
+    """The lexical view of an already :func:`normalize`-d text."""
+    return fold_spelling(strip_diacritics(normalized))
+
+
 def fold(text: str, segment: bool = False) -> str:
-    """:func:`normalize` then strip diacritics: the lexical retriever's view of ``text``."""
-    return strip_diacritics(normalize(text, segment=segment))
+    """:func:`normalize` then strip diacritics (and unify i/y): the lexical view of ``text``."""
+    return fold_spelling(strip_diacritics(normalize(text, segment=segment)))
 
 
 def segment_words(text: str) -> str:

