@@ -1,4 +1,4 @@
-"""``troly06 stats ...`` sub-commands: ingest, get, compare, rank, chart, localities.
+"""``troly06 stats ...`` sub-commands: ingest, get, compare, rank, chart, init-db, localities.
 
 ``troly06 stats get --json`` prints exactly
 ``{"locality", "period_start", "period_end", "figures": {code: number}}`` where progress
@@ -149,6 +149,16 @@ def cmd_localities(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_init_db(args: argparse.Namespace) -> int:
+    """Create or upgrade the statistics schema (alembic upgrade head)."""
+    from stats.store import counts, init_db
+
+    engine = init_db()
+    _print(f"Cơ sở dữ liệu thống kê sẵn sàng: {engine.url.render_as_string(hide_password=True)}"
+           f" {counts()}")
+    return 0
+
+
 def _guard(func):  # noqa: ANN001, ANN202 - argparse callback wrapper
     def run(args: argparse.Namespace) -> int:
         try:
@@ -207,6 +217,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--to", dest="date_to", type=_date)
     p.add_argument("--out", required=True)
     p.set_defaults(func=_guard(cmd_chart))
+
+    p = sub.add_parser("init-db", help="tạo/nâng cấp lược đồ CSDL thống kê (Alembic)")
+    p.set_defaults(func=_guard(cmd_init_db))
 
     p = sub.add_parser("localities", help="danh sách địa bàn có số liệu")
     p.add_argument("--province")

@@ -7,6 +7,7 @@ no user data (feedback and audit live elsewhere).
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import cast
 
 from sqlalchemy import (
     BigInteger,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -100,3 +102,9 @@ class Figure(Base):
     value: Mapped[int] = mapped_column(BigInteger)
 
     report: Mapped[Report] = relationship(back_populates="figures")
+
+
+#: Core tables (typed) for the write path of stats.store.
+LOCALITIES: Table = cast(Table, Locality.__table__)
+REPORTS: Table = cast(Table, Report.__table__)
+FIGURES: Table = cast(Table, Figure.__table__)

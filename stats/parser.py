@@ -296,11 +296,12 @@ def _checks(cat: Catalogue, figures: dict[str, int]) -> list[Warning_]:
                                           f"{target} − {done} = {target - done}."))
     for ind in cat.indicators:
         if ind.part == "done" and ind.pair:
-            target = f"{ind.pair}_target"
-            if ind.code in figures and target in figures and figures[ind.code] > figures[target]:
+            target_code = f"{ind.pair}_target"
+            if (ind.code in figures and target_code in figures
+                    and figures[ind.code] > figures[target_code]):
                 warns.append(Warning_("done_exceeds_target",
                                       f"{label(ind.code)} = {figures[ind.code]} lớn hơn chỉ "
-                                      f"tiêu {figures[target]}."))
+                                      f"tiêu {figures[target_code]}."))
     return warns
 
 
@@ -391,7 +392,8 @@ def parse_report(text: str, source_name: str = "", *, today: date | None = None,
                             f"khác nhau: {figures[ind.code]} và {value}; giữ giá trị đầu."))
                     figures.setdefault(ind.code, value)
                     break
-        body_start = _MARKER.match(fl).end() if _MARKER.match(fl) else 0
+        marker = _MARKER.match(fl)
+        body_start = marker.end() if marker else 0
         for fm in _FIGURE_LIKE.finditer(fl, body_start):
             if fm.group(0).strip() and not _overlaps(fm.span(), consumed):
                 unread.append(UnreadLine(line_no, line, section))

@@ -69,11 +69,12 @@ def parse_period(text: str, today: date) -> tuple[date, date] | None:
             return None
     m = _RANGE.search(t)
     if m:
-        d1, m1, y1, d2, m2, y2 = m.groups()
-        end_year = _year(y2, _year(y1, today.year))
-        start_year = _year(y1, end_year - 1 if int(m1) > int(m2) else end_year)
+        sd1, sm1, sy1, sd2, sm2, sy2 = m.groups()
+        end_year = _year(sy2, _year(sy1, today.year))
+        start_year = _year(sy1, end_year - 1 if int(sm1) > int(sm2) else end_year)
         try:
-            start, end = date(start_year, int(m1), int(d1)), date(end_year, int(m2), int(d2))
+            start = date(start_year, int(sm1), int(sd1))
+            end = date(end_year, int(sm2), int(sd2))
         except ValueError:
             return None
         return (start, end) if start <= end else None

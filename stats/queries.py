@@ -260,7 +260,7 @@ def _aggregate(rows: list[tuple[ReportRef, dict[str, int]]]) -> tuple[dict[str, 
                 figures[code] = figures.get(code, 0) + value
             elif ind.kind == "cumulative":
                 figures[code] = value
-            elif ind.part == "done" and f"{ind.pair}_target" in values:
+            elif ind.part == "done" and ind.pair and f"{ind.pair}_target" in values:
                 target = values[f"{ind.pair}_target"]
                 figures[code], figures[f"{ind.pair}_target"] = value, target
                 progress[ind.pair] = _progress(value, target)

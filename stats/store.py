@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from stats.catalogue import load_catalogue
-from stats.models import Figure, Locality, Report
+from stats.models import FIGURES, LOCALITIES, REPORTS, Figure, Locality, Report
 from stats.parser import ParsedReport, Warning_, parse_report
 from stats.readers import Document, read_bytes, read_path
 from stats.textnorm import locality_key
@@ -154,14 +154,14 @@ class IngestResult:
 def _locality_id(conn: Connection, name: str, level: str,
                  province: str | None) -> tuple[int, str, str, str | None]:
     """Id of the locality (name, level), inserted if new (inside the caller's transaction)."""
-    table = Locality.__table__
+    table = LOCALITIES
     key = locality_key(name)
     row = conn.execute(select(table.c.id, table.c.name, table.c.level, table.c.province)
                        .where(table.c.key == key, table.c.level == level)).first()
     if row is None:
         new_id = conn.execute(insert(table).values(key=key, name=name, level=level,
                                                    province=province, aliases="[]")
-                              ).inserted_primary_key[0]
+                              ).inserted_primary_key[0]  # type: ignore[index]
         return new_id, name, level, province
     if province and not row.province:
         conn.execute(update(table).where(table.c.id == row.id).values(province=province))
@@ -175,14 +175,14 @@ def _cumulative_warnings(conn: Connection, locality_id: int, parsed: ParsedRepor
     codes = [c for c in parsed.figures if cat.get(c).kind == "cumulative"]
     if not codes:
         return []
-    rep, fig = Report.__table__, Figure.__table__
+    rep, fig = REPORTS, FIGURES
     prev = conn.execute(
         select(rep.c.id).where(rep.c.locality_id == locality_id, rep.c.superseded.is_(False),
                                rep.c.period_end < parsed.period_start)
         .order_by(rep.c.period_end.desc()).limit(1)).scalar()
     if prev is None:
         return []
-    values = dict(conn.execute(select(fig.c.code, fig.c.value).where(
+    values: dict[str, int] = dict(conn.execute(select(fig.c.code, fig.c.value).where(
         fig.c.report_id == prev, fig.c.code.in_(codes))).all())
     return [Warning_("cumulative_decreased",
                      f"{cat.get(c).label_vi} ({c}) giảm từ {values[c]} (kỳ trước) xuống "
@@ -193,7 +193,7 @@ def _cumulative_warnings(conn: Connection, locality_id: int, parsed: ParsedRepor
 def _store(conn: Connection, doc: Document, sha: str, parsed: ParsedReport
            ) -> IngestResult | None:
     """All writes of one ingest on one connection/transaction; None when a duplicate."""
-    rep, fig = Report.__table__, Figure.__table__
+    rep, fig = REPORTS, FIGURES
     if conn.execute(select(rep.c.id).where(rep.c.sha256 == sha)).first() is not None:
         return None
     loc_id, name, level, province = _locality_id(conn, parsed.locality, parsed.level,
@@ -215,7 +215,7 @@ def _store(conn: Connection, doc: Document, sha: str, parsed: ParsedReport
         version=version, superseded=False,
         warnings=json.dumps([asdict(w) for w in warnings], ensure_ascii=False),
         unread=json.dumps([asdict(u) for u in parsed.unread], ensure_ascii=False),
-    )).inserted_primary_key[0]
+    )).inserted_primary_key[0]  # type: ignore[index]
     if parsed.figures:
         conn.execute(insert(fig), [{"report_id": report_id, "code": code, "value": value}
                                    for code, value in parsed.figures.items()])
