@@ -52,14 +52,27 @@ def rejected(name: str, text: str | bytes, code: str) -> None:
 
 
 def write_docx(path: Path, text: str) -> None:
-    """One paragraph per line, as Word documents of the districts are typed."""
+    """One paragraph per line, as Word documents of the districts are typed (byte-stable:
+    fixed document dates and zip timestamps, so regenerating changes nothing)."""
+    import io
+    import zipfile
+
     import docx
 
     document = docx.Document()
-    document.core_properties.created = datetime(2023, 7, 13, tzinfo=UTC)
+    stamp = datetime(2023, 7, 13, tzinfo=UTC)
+    document.core_properties.created = stamp
+    document.core_properties.modified = stamp
     for line in text.split("\n"):
         document.add_paragraph(line)
-    document.save(str(path))
+    buf = io.BytesIO()
+    document.save(buf)
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(2023, 7, 13, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, src.read(item.filename))
 
 
 def write_pdf(path: Path, text: str) -> None:
