@@ -244,3 +244,27 @@ def test_split_message_prefers_line_breaks() -> None:
     text = ("a" * 3000 + "\n") * 3
     chunks = split_message(text)
     assert [len(c) for c in chunks] == [3000, 3000, 3000]
+
+
+def test_webhook_mode_is_fed_by_the_fastapi_route(fake: FakeBotApi, settings: Settings,
+                                                  tmp_path_factory: pytest.TempPathFactory
+                                                  ) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+
+    with app_env(tmp_path_factory.mktemp("tgwh"), TELEGRAM_BOT_TOKEN="123456:TEST-TOKEN",
+                 TELEGRAM_BASE_URL=f"{fake.url}/bot", TELEGRAM_MODE="webhook",  # type: ignore
+                 TELEGRAM_WEBHOOK_SECRET="s3cret", TROLY06_PUBLIC_URL="https://portal.example"
+                 ) as s, TestClient(create_app(s)) as client:
+        hook = wait_for(lambda: fake.calls_of("setWebhook"))[-1]
+        assert hook["url"] == "https://portal.example/webhooks/telegram"
+        assert hook["secret_token"] == "s3cret"
+        update = {"update_id": 990001, "message": message(555010, "/start")}
+        bad = client.post("/webhooks/telegram", json=update,
+                          headers={"X-Telegram-Bot-Api-Secret-Token": "nope"})
+        assert bad.status_code == 403
+        ok = client.post("/webhooks/telegram", json=update,
+                         headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"})
+        assert ok.status_code == 200
+        assert wait_for(lambda: texts_to(fake, 555010))[0]
