@@ -47,6 +47,8 @@ _FIGURE_LIKE = re.compile(
 )
 _ONLINE_SPLIT = re.compile(r"trong do\W*(?:tiep nhan\s+)?(?:tren|qua)\s+cong")
 _SPACES = re.compile(r"[ \t\u00a0]+")
+_NUM_SEP = re.compile(r"[.,\s]")
+_HEADING = re.compile(r"^\s*(?:[IVX]+|\d+)\s*[.)]\s")
 
 
 @dataclass
@@ -116,7 +118,7 @@ class ParsedReport:
 
 def parse_number(token: str) -> int:
     """Vietnamese count to int: "1.421" -> 1421, "00" -> 0, "2,088" -> 2088."""
-    return int(re.sub(r"[.,\s]", "", token))
+    return int(_NUM_SEP.sub("", token))
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,7 @@ def _logical_lines(text: str, folded: str, wrapped: bool) -> list[tuple[int, str
 
 
 def _looks_heading(line: str) -> bool:
-    return bool(re.match(r"^\s*(?:[IVX]+|\d+)\s*[.)]\s", line)) and line.upper() == line
+    return bool(_HEADING.match(line)) and line.upper() == line
 
 
 def _find_period(folded: str, today: date | None) -> tuple[date, date, bool]:

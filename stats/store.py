@@ -16,7 +16,17 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -151,13 +161,33 @@ class IngestResult:
         }
 
 
+# Statements built once (the ingest hot path only binds values).
+_Q_DUP = select(REPORTS.c.id).where(REPORTS.c.sha256 == bindparam("sha"))
+_Q_LOC = select(LOCALITIES.c.id, LOCALITIES.c.name, LOCALITIES.c.level,
+                LOCALITIES.c.province).where(LOCALITIES.c.key == bindparam("key"),
+                                             LOCALITIES.c.level == bindparam("level"))
+_Q_VERSIONS = (select(REPORTS.c.id, REPORTS.c.version, REPORTS.c.superseded)
+               .where(REPORTS.c.locality_id == bindparam("lid"),
+                      REPORTS.c.iso_year == bindparam("year"),
+                      REPORTS.c.iso_week == bindparam("week"))
+               .order_by(REPORTS.c.version.desc()))
+_Q_PREV_VALUES = select(FIGURES.c.code, FIGURES.c.value).where(
+    FIGURES.c.report_id == (
+        select(REPORTS.c.id).where(REPORTS.c.locality_id == bindparam("lid"),
+                                   REPORTS.c.superseded.is_(False),
+                                   REPORTS.c.period_end < bindparam("start"))
+        .order_by(REPORTS.c.period_end.desc()).limit(1).scalar_subquery()),
+    FIGURES.c.code.in_(bindparam("codes", expanding=True)))
+_U_SUPERSEDE = update(REPORTS).where(REPORTS.c.id == bindparam("rid")).values(superseded=True)
+_I_REPORT = insert(REPORTS)
+
+
 def _locality_id(conn: Connection, name: str, level: str,
                  province: str | None) -> tuple[int, str, str, str | None]:
     """Id of the locality (name, level), inserted if new (inside the caller's transaction)."""
     table = LOCALITIES
     key = locality_key(name)
-    row = conn.execute(select(table.c.id, table.c.name, table.c.level, table.c.province)
-                       .where(table.c.key == key, table.c.level == level)).first()
+    row = conn.execute(_Q_LOC, {"key": key, "level": level}).first()
     if row is None:
         new_id = conn.execute(insert(table).values(key=key, name=name, level=level,
                                                    province=province, aliases="[]")
@@ -175,13 +205,8 @@ def _cumulative_warnings(conn: Connection, locality_id: int, parsed: ParsedRepor
     codes = [c for c in parsed.figures if cat.get(c).kind == "cumulative"]
     if not codes:
         return []
-    rep, fig = REPORTS, FIGURES
-    prev = (select(rep.c.id).where(rep.c.locality_id == locality_id,
-                                   rep.c.superseded.is_(False),
-                                   rep.c.period_end < parsed.period_start)
-            .order_by(rep.c.period_end.desc()).limit(1).scalar_subquery())
-    values: dict[str, int] = dict(conn.execute(select(fig.c.code, fig.c.value).where(
-        fig.c.report_id == prev, fig.c.code.in_(codes))).all())
+    values: dict[str, int] = dict(conn.execute(_Q_PREV_VALUES, {
+        "lid": locality_id, "start": parsed.period_start, "codes": codes}).all())
     return [Warning_("cumulative_decreased",
                      f"{cat.get(c).label_vi} ({c}) giảm từ {values[c]} (kỳ trước) xuống "
                      f"{parsed.figures[c]}.")
@@ -191,22 +216,18 @@ def _cumulative_warnings(conn: Connection, locality_id: int, parsed: ParsedRepor
 def _store(conn: Connection, doc: Document, sha: str, parsed: ParsedReport
            ) -> IngestResult | None:
     """All writes of one ingest on one connection/transaction; None when a duplicate."""
-    rep = REPORTS
-    if conn.execute(select(rep.c.id).where(rep.c.sha256 == sha)).first() is not None:
+    if conn.execute(_Q_DUP, {"sha": sha}).first() is not None:
         return None
     loc_id, name, level, province = _locality_id(conn, parsed.locality, parsed.level,
                                                  parsed.province)
-    previous = conn.execute(
-        select(rep.c.id, rep.c.version, rep.c.superseded)
-        .where(rep.c.locality_id == loc_id, rep.c.iso_year == parsed.iso_year,
-               rep.c.iso_week == parsed.iso_week)
-        .order_by(rep.c.version.desc())).all()
+    previous = conn.execute(_Q_VERSIONS, {"lid": loc_id, "year": parsed.iso_year,
+                                          "week": parsed.iso_week}).all()
     current = next((r for r in previous if not r.superseded), None)
     warnings = list(parsed.warnings) + _cumulative_warnings(conn, loc_id, parsed)
     if current is not None:
-        conn.execute(update(rep).where(rep.c.id == current.id).values(superseded=True))
+        conn.execute(_U_SUPERSEDE, {"rid": current.id})
     version = (previous[0].version + 1) if previous else 1
-    report_id = conn.execute(insert(rep).values(
+    report_id = conn.execute(_I_REPORT, dict(
         locality_id=loc_id, period_start=parsed.period_start, period_end=parsed.period_end,
         iso_year=parsed.iso_year, iso_week=parsed.iso_week, sha256=sha,
         source_name=doc.source_name[:255], fmt=doc.fmt, ingested_at=datetime.now(UTC),
