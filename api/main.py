@@ -18,8 +18,20 @@ from fastapi.staticfiles import StaticFiles
 from api.errors import install_error_handlers
 from api.metrics import ApiMetrics
 from api.middleware import GuardMiddleware, SlidingWindowLimiter
-from api.routes import ask, chat, health, metrics, reports, stats, telegram, widget, zalo
+from api.routes import (
+    ask,
+    chat,
+    health,
+    media,
+    metrics,
+    reports,
+    stats,
+    telegram,
+    widget,
+    zalo,
+)
 from bot.channels.chat import ChatService
+from bot.channels.media import MediaStore
 from bot.channels.rasa_client import RasaClient
 from troly06.config import Settings, get_settings
 from troly06.pii import install_log_filter
@@ -43,6 +55,8 @@ def create_app(settings: Settings | None = None, *,
     """Build the FastAPI app from ``settings`` (default: the process settings)."""
     settings = settings or get_settings()
     install_log_filter()
+    for name in ("uvicorn.access", "uvicorn.error"):  # they do not propagate to the root
+        install_log_filter(logging.getLogger(name))
     metrics_ = ApiMetrics(settings.sqlalchemy_url)
 
     @asynccontextmanager
@@ -69,6 +83,7 @@ def create_app(settings: Settings | None = None, *,
     if chat_service is not None and chat_service.on_event is None:
         chat_service.on_event = metrics_.on_event
     app.state.telegram_app = None
+    app.state.media = MediaStore(settings.public_base_url)
     app.state.zalo = None
 
     install_error_handlers(app)
@@ -83,7 +98,7 @@ def create_app(settings: Settings | None = None, *,
         allow_headers=["Content-Type", "X-API-Key"],
         max_age=600,
     )
-    for module in (chat, ask, stats, reports, health, metrics, widget, zalo, telegram):
+    for module in (chat, ask, stats, reports, health, metrics, widget, media, zalo, telegram):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 async def startup(app: FastAPI, settings: Settings) -> None:
     """Create the process's OA client and webhook handler."""
     client = ZaloClient(settings.zalo_api_base, settings.zalo_access_token.get_secret_value())
-    app.state.zalo = ZaloWebhook(app.state.chat, client)
+    app.state.zalo = ZaloWebhook(app.state.chat, client, publish=app.state.media.publish,
+                                 max_chars=settings.max_message_chars)
 
 
 async def shutdown(app: FastAPI) -> None:

@@ -192,3 +192,36 @@ def test_rate_limit_per_client(tmp_module) -> None:
             assert resp.json()["error"] == "rate_limited"
             assert int(resp.headers["retry-after"]) >= 1
             assert c.get("/health").status_code != 429  # only /api/* is limited
+
+
+def test_health_is_200_only_when_every_part_answers(tmp_module) -> None:
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse, PlainTextResponse
+    from starlette.routing import Route
+
+    from tests.api.api_testlib import LiveServer
+
+    rasa = Starlette(routes=[Route("/", lambda r: PlainTextResponse("Hello from Rasa: 3.6.21"))])
+    actions = Starlette(routes=[Route("/health", lambda r: JSONResponse({"status": "ok"}))])
+    with LiveServer(rasa) as rasa_srv, LiveServer(actions) as act_srv:
+        with app_env(tmp_module, RASA_URL=rasa_srv.url, ACTION_SERVER_URL=act_srv.url) as s:
+            with TestClient(create_app(s)) as c:
+                resp = c.get("/health")
+                assert resp.status_code == 200, resp.text
+                body = resp.json()
+                assert body["status"] == "ok"
+                assert all(p["ok"] for p in body["parts"].values())
+
+
+def test_chart_images_get_a_short_lived_public_url(client: TestClient, settings: Settings) -> None:
+    import base64
+
+    png = b"\x89PNG\r\n\x1a\nchart"
+    store = client.app.state.media  # type: ignore[attr-defined]
+    url = store.publish("data:image/png;base64," + base64.b64encode(png).decode())
+    assert url.startswith(settings.public_base_url + "/media/")
+    resp = client.get(url.removeprefix(settings.public_base_url))
+    assert resp.status_code == 200 and resp.content == png
+    assert resp.headers["content-type"] == "image/png"
+    assert client.get("/media/unknown.png").status_code == 404
+    assert store.publish("https://example.org/a.png") == "https://example.org/a.png"

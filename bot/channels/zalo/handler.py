@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from bot.channels.chat import ChatService
@@ -13,6 +14,7 @@ from troly06.pii import mask_pii
 
 log = logging.getLogger(__name__)
 SENDER_PREFIX = "zalo:"
+TOO_LONG = "Tin nhắn quá dài (tối đa {n} ký tự). Bạn vui lòng rút gọn câu hỏi nhé."
 
 
 class RecentIds:
@@ -41,9 +43,13 @@ class RecentIds:
 class ZaloWebhook:
     """Turn events into assistant replies sent through the OA message API."""
 
-    def __init__(self, chat: ChatService, client: ZaloClient) -> None:
+    def __init__(self, chat: ChatService, client: ZaloClient, *,
+                 publish: Callable[[str], str | None] | None = None,
+                 max_chars: int = 2000) -> None:
         self.chat = chat
         self.client = client
+        self.publish = publish or (lambda image: image if image.startswith("http") else None)
+        self.max_chars = max_chars
         self.recent = RecentIds()
 
     def accept(self, event: dict[str, Any]) -> tuple[str, str, str] | None:
@@ -65,13 +71,17 @@ class ZaloWebhook:
     async def respond(self, user_id: str, text: str) -> None:
         """Ask the assistant and send every reply to ``user_id``; errors are logged, not raised."""
         try:
+            if len(text) > self.max_chars:
+                await self.client.send_text(user_id, TOO_LONG.format(n=self.max_chars))
+                return
             result = await self.chat.reply(SENDER_PREFIX + user_id, text, channel="zalo")
             for message in result.messages:
                 if message.get("text"):
                     await self.client.send_text(user_id, message["text"],
                                                 message.get("buttons"))
                 image = message.get("image")
-                if isinstance(image, str) and image.startswith("http"):
-                    await self.client.send_image(user_id, image)
+                url = self.publish(image) if isinstance(image, str) else None
+                if url:
+                    await self.client.send_image(user_id, url)
         except Exception:  # noqa: BLE001 - a webhook task must never die loudly
             log.exception("Zalo reply to %s failed", mask_pii(user_id))
