@@ -104,10 +104,14 @@ def create_app(settings: Settings | None = None, *,
     return app
 
 
+_APP: FastAPI | None = None
+
+
 def __getattr__(name: str) -> FastAPI:
-    """Build ``app`` lazily, so importing this module never reads settings."""
+    """``app``, built lazily on first access, so importing this module never reads settings."""
+    global _APP
     if name == "app":
-        global app
-        app = create_app()
-        return app
+        if _APP is None:
+            _APP = create_app()
+        return _APP
     raise AttributeError(name)

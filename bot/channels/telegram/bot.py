@@ -180,8 +180,9 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """``/help``: how to use the bot (Telegram specifics first, then the assistant's help)."""
-    if update.effective_chat is not None:
-        await with_retry(lambda: context.bot.send_message(update.effective_chat.id, HELP))
+    chat_obj = update.effective_chat
+    if chat_obj is not None:
+        await with_retry(partial(context.bot.send_message, chat_obj.id, HELP))
     await converse(update, context, "/help")
 
 
@@ -203,9 +204,9 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     except Exception:  # noqa: BLE001 - an expired query must not stop the answer
         log.info("callback answer failed", exc_info=True)
     if payload is None:
-        if update.effective_chat is not None:
-            await with_retry(lambda: context.bot.send_message(update.effective_chat.id,
-                                                              EXPIRED_BUTTON))
+        chat_obj = update.effective_chat
+        if chat_obj is not None:
+            await with_retry(partial(context.bot.send_message, chat_obj.id, EXPIRED_BUTTON))
         return
     await converse(update, context, payload)
 
@@ -271,7 +272,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             log.warning("report ingestion failed: %r", exc, exc_info=True)
             summary = INGEST_FAILED.format(reason=str(exc) or type(exc).__name__)
     for chunk in split_message(summary):
-        await with_retry(lambda chunk=chunk: context.bot.send_message(chat_obj.id, chunk))
+        await with_retry(partial(context.bot.send_message, chat_obj.id, chunk))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
