@@ -128,3 +128,21 @@ def load_catalogue(path: str | None = None) -> Catalogue:
     if len(cat.by_code) != len(indicators):
         raise ValueError("duplicate indicator code in catalogue")
     return cat
+
+
+def resolve_code(name: str) -> str:
+    """Indicator code (or progress pair base) for a code or plain words ("đổi thẻ").
+
+    Raises :class:`stats.errors.UnknownIndicator` when nothing matches.
+    """
+    from stats.errors import UnknownIndicator
+
+    cat = load_catalogue()
+    key = name.strip()
+    if key in cat.by_code or f"{key}_done" in cat.by_code:
+        return key
+    ind = cat.find(name)
+    if ind is None:
+        raise UnknownIndicator(f"Không rõ chỉ tiêu “{nfc(name)}”.",
+                               f"Unknown indicator {name!r}.")
+    return ind.pair if ind.kind == "progress" and ind.pair else ind.code

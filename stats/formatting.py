@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from stats.catalogue import load_catalogue
+from stats.catalogue import load_catalogue, resolve_code
 
 if TYPE_CHECKING:  # pragma: no cover
     from stats.queries import Comparison, FiguresResult, RankRow
@@ -110,11 +110,18 @@ def summarize_figures(result: FiguresResult, codes: Iterable[str] | None = None)
                      f"({format_period(latest.period_start, latest.period_end)}); hãy hỏi "
                      f"“{format_week(latest.period_end)}” để xem số liệu.")
         return text
-    wanted = list(codes) if codes else list(DEFAULT_SUMMARY_CODES)
+    wanted = [resolve_code(c) for c in codes] if codes else list(DEFAULT_SUMMARY_CODES)
     lines = [line for code in wanted if (line := _figure_line(result, code))]
     if not lines:
         lines = ["Báo cáo không có số liệu cho chỉ tiêu này."]
-    head = f"Số liệu {result.locality_display}, kỳ {period}:"
+    if len(result.reports) == 1:
+        only = result.reports[0]
+        head = (f"Số liệu {result.locality_display}, {format_week(only.period_end)} "
+                f"({format_period(only.period_start, only.period_end)}):")
+    else:
+        head = (f"Số liệu {result.locality_display}, kỳ {period} "
+                f"({len(result.reports)} báo cáo tuần; số trong tuần cộng dồn, số lũy kế và "
+                f"tiến độ lấy theo báo cáo mới nhất):")
     return "\n".join([head, *("- " + line for line in lines), sources_text(result)])
 
 
@@ -130,7 +137,7 @@ def summarize_comparison(cmp: Comparison, codes: Iterable[str] | None = None) ->
                 f"{format_period(missing.period_start, missing.period_end)} của "
                 f"{cur.locality_display}.")
     cat = load_catalogue()
-    wanted = list(codes) if codes else [c for c in DEFAULT_SUMMARY_CODES if c in cat.by_code]
+    wanted = [resolve_code(c) for c in codes] if codes else list(DEFAULT_SUMMARY_CODES)
     lines = []
     for code in wanted:
         row = cmp.changes.get(code)

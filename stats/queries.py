@@ -22,8 +22,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from stats.catalogue import Indicator, load_catalogue
-from stats.errors import UnknownIndicator, UnknownLocality
+from stats.catalogue import Indicator, load_catalogue, resolve_code
+from stats.errors import UnknownLocality
 from stats.models import Figure, Locality, Report
 from stats.parser import LEVELS
 from stats.store import session_scope
@@ -146,19 +146,6 @@ class RankRow:
 # --------------------------------------------------------------------------------------
 # resolution of names
 # --------------------------------------------------------------------------------------
-
-def resolve_code(name: str) -> str:
-    """Indicator code (or progress pair base) for a code or plain words ("đổi thẻ")."""
-    cat = load_catalogue()
-    key = name.strip()
-    if key in cat.by_code or f"{key}_done" in cat.by_code:
-        return key
-    ind = cat.find(name)
-    if ind is None:
-        raise UnknownIndicator(f"Không rõ chỉ tiêu “{nfc(name)}”.",
-                               f"Unknown indicator {name!r}.")
-    return ind.pair if ind.kind == "progress" and ind.pair else ind.code
-
 
 def _level_of(name: str) -> str | None:
     folded = " ".join(fold(nfc(name)).split())

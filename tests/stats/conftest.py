@@ -23,8 +23,8 @@ from troly06.config import get_settings
 @pytest.fixture(autouse=True)
 def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("TROLY06_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.delenv("TROLY06_TODAY", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "")  # also overrides a developer's .env
+    monkeypatch.setenv("TROLY06_TODAY", "")
     monkeypatch.delenv("TROLY06_MAX_UPLOAD_BYTES", raising=False)
     get_settings.cache_clear()
     yield

@@ -18,8 +18,8 @@ EXE = shutil.which("troly06", path=str(Path(sys.executable).parent)) or shutil.w
 def run(args: list[str], data_dir: Path, **env: str) -> subprocess.CompletedProcess:
     if EXE is None:
         pytest.fail("the troly06 command is not installed (pip install -e .)")
-    full_env = {**os.environ, "TROLY06_DATA_DIR": str(data_dir), **env}
-    full_env.pop("DATABASE_URL", None)
+    full_env = {**os.environ, "TROLY06_DATA_DIR": str(data_dir), "DATABASE_URL": "",
+                "TROLY06_TODAY": "", **env}
     return subprocess.run([EXE, "stats", *args], capture_output=True, text=True, timeout=120,
                           env=full_env, check=False)
 
