@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages used by the tests: chromium (widget test) and PostgreSQL (store tests).
+# Debian packages used by the tests: chromium + an emoji font (widget test) and PostgreSQL
+# (store tests).
 # Installs only what is missing; never fails the build if apt is unavailable (the tests
 # that need a package then skip with a clear message).
 set -uo pipefail
 need=()
 command -v chromium >/dev/null || need+=(chromium)
+[ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need+=(fonts-noto-color-emoji)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -eq 0 ]; then echo "==> system packages present"; exit 0; fi
 echo "==> installing Debian packages: ${need[*]}"
