@@ -65,7 +65,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if args.json:
             continue
         word = {"ingested": "đã nhập", "replaced": f"đã nhập bản sửa (phiên bản {res.version})",
-                "duplicate": "trùng tệp đã nhập, bỏ qua"}[res.status]
+                "duplicate": f"trùng báo cáo đã nhập ({res.duplicate_of}), bỏ qua"}[res.status]
         _print(f"✓ {name}: {word} – {res.level} {res.locality}"
                f"{', tỉnh ' + res.province if res.province else ''}, "
                f"{format_week(res.period_end)} ({format_period(res.period_start, res.period_end)})"

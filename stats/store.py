@@ -127,7 +127,7 @@ def ping(url: str | None = None) -> bool:
 class IngestResult:
     """What :func:`ingest_report` did with one file."""
 
-    status: str  # "ingested" | "replaced" | "duplicate"
+    status: str  # "ingested" | "replaced" | "duplicate" (same bytes, or same figures again)
     report_id: int
     version: int
     source_name: str
@@ -178,6 +178,9 @@ _Q_PREV_VALUES = select(FIGURES.c.code, FIGURES.c.value).where(
                                    REPORTS.c.period_end < bindparam("start"))
         .order_by(REPORTS.c.period_end.desc()).limit(1).scalar_subquery()),
     FIGURES.c.code.in_(bindparam("codes", expanding=True)))
+_Q_CURRENT = select(REPORTS.c.period_start, REPORTS.c.period_end, REPORTS.c.source_name).where(
+    REPORTS.c.id == bindparam("rid"))
+_Q_FIGURES = select(FIGURES.c.code, FIGURES.c.value).where(FIGURES.c.report_id == bindparam("rid"))
 _U_SUPERSEDE = update(REPORTS).where(REPORTS.c.id == bindparam("rid")).values(superseded=True)
 _I_REPORT = insert(REPORTS)
 
@@ -223,6 +226,18 @@ def _store(conn: Connection, doc: Document, sha: str, parsed: ParsedReport
     previous = conn.execute(_Q_VERSIONS, {"lid": loc_id, "year": parsed.iso_year,
                                           "week": parsed.iso_week}).all()
     current = next((r for r in previous if not r.superseded), None)
+    if current is not None:
+        same = conn.execute(_Q_CURRENT, {"rid": current.id}).first()
+        stored = dict(conn.execute(_Q_FIGURES, {"rid": current.id}).all())
+        if same is not None and (same.period_start, same.period_end) == (
+                parsed.period_start, parsed.period_end) and stored == parsed.figures:
+            # Same report in another file (e.g. the .pdf of a .txt already stored): no-op.
+            return IngestResult(
+                status="duplicate", report_id=current.id, version=current.version,
+                source_name=doc.source_name, locality=name, level=level, province=province,
+                period_start=parsed.period_start, period_end=parsed.period_end,
+                figures=dict(parsed.figures), warnings=list(parsed.warnings),
+                unread=list(parsed.unread), duplicate_of=same.source_name)
     warnings = list(parsed.warnings) + _cumulative_warnings(conn, loc_id, parsed)
     if current is not None:
         conn.execute(_U_SUPERSEDE, {"rid": current.id})
@@ -290,10 +305,12 @@ def ingest_report(source: str | Path | bytes, source_name: str | None = None, *,
                   url: str | None = None, today: date | None = None) -> IngestResult:
     """Read, parse and store one weekly report (path or uploaded bytes).
 
-    One transaction: a rejected or failing file changes nothing. The same bytes again are
-    a no-op (``status="duplicate"``). A different report for the same locality and ISO week
-    supersedes the current version (kept, flagged ``superseded``) and becomes
-    ``version + 1`` (``status="replaced"``). Raises :class:`stats.errors.ReportRejected`.
+    One transaction: a rejected or failing file changes nothing. The same bytes again, or
+    another file with exactly the same period and figures as the current version (the .pdf
+    of a .txt already stored), are a no-op (``status="duplicate"``). A different report for
+    the same locality and ISO week supersedes the current version (kept, flagged
+    ``superseded``) and becomes ``version + 1`` (``status="replaced"``).
+    Raises :class:`stats.errors.ReportRejected`.
     """
     if isinstance(source, bytes | bytearray):
         doc = read_bytes(bytes(source), source_name or "upload.txt")

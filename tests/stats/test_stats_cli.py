@@ -60,7 +60,7 @@ def test_ingest_rejected_file_exit_code(data_dir: Path) -> None:
                 str(REPORTS / "ngabay_2023-07-12_seed.txt")], data_dir)
     assert proc.returncode != 0
     assert "BỊ TỪ CHỐI" in proc.stdout and "not a Đề án 06" in proc.stdout
-    assert "trùng tệp" in proc.stdout  # the second file: duplicate, not re-ingested
+    assert "trùng báo cáo đã nhập" in proc.stdout  # the second file: not re-ingested
 
 
 def test_ingest_json_warnings(data_dir: Path) -> None:
