@@ -21,6 +21,7 @@ from rasa.shared.core.trackers import DialogueStateTracker  # noqa: E402
 from rasa.shared.nlu.training_data.message import Message  # noqa: E402
 
 from bot.components.channels import clean_user_text, rewrite_command  # noqa: E402
+from bot.components.entity_merger import merge_adjacent  # noqa: E402
 from bot.components.pii_tracker_store import PiiSafeSQLTrackerStore  # noqa: E402
 from bot.components.vi_tokenizer import VietnameseTokenizer  # noqa: E402
 
@@ -62,6 +63,10 @@ def main() -> None:
             "/sosanh", "/xuhuong cấp đổi", "/unknown x", "không phải lệnh")},
         "clean": clean_user_text("/thongke Ngã Bảy, gọi 0912345678"),
         "store": asyncio.run(tracker_store_roundtrip(tmp)),
+        "merged": merge_adjacent("thongke tx long my tuan 28", [
+            {"entity": "locality", "start": 8, "end": 10, "value": "tx", "extractor": "D"},
+            {"entity": "locality", "start": 11, "end": 18, "value": "long my", "extractor": "D"},
+            {"entity": "period", "start": 19, "end": 26, "value": "tuan 28", "extractor": "D"}]),
     }
     print(json.dumps(out, ensure_ascii=False))
 

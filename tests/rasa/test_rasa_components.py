@@ -60,3 +60,9 @@ def test_sql_tracker_store_never_writes_the_number(checks: dict) -> None:
     assert store["user_texts"] == ["CCCD của tôi là [số định danh đã ẩn], sđt "
                                    "[số điện thoại đã ẩn]"]
     assert store["slot"] == "Ngã Bảy [số định danh đã ẩn]"
+
+
+def test_split_entities_are_merged(checks: dict) -> None:
+    merged = checks["merged"]
+    assert [(e["entity"], e["value"]) for e in merged] == [("locality", "tx long my"),
+                                                          ("period", "tuan 28")]

@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""Chat latency over Rasa's REST channel with N simulated users (1, 5, 20 concurrent).
+
+Each simulated user has its own sender id and sends a short conversation (greeting, citizen
+questions with and without diacritics, thanks, an out-of-scope question, feedback); the next
+message leaves when the previous reply arrived. Prints p50/p95/p99 reply latency, replies/s
+and the RSS of each server process; saves ``results/chat_latency.json``.
+
+By default it starts its own stack (scripts/run_all.py's :class:`Stack`, API left out) on
+free ports; ``--url http://127.0.0.1:5005`` measures an already running Rasa instead.
+
+Usage: ``.venv/bin/python bench/chat_latency.py [--users 1 5 20] [--rounds 2] [--url URL]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scripts.run_all import Ports, Stack  # noqa: E402
+
+CONVERSATION = [
+    "xin chào",
+    "kich hoat vneid muc 2 the nao",
+    "Cấp đổi thẻ căn cước cần giấy tờ gì?",
+    "đúng",
+    "dang ky tam tru online o dau",
+    "thời tiết hôm nay thế nào",
+    "cảm ơn",
+    "menu",
+]
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100)."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (MiB), from /proc."""
+    total = 0
+    pids = [pid]
+    seen: set[int] = set()
+    while pids:
+        current = pids.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            pids += [int(c) for c in children]
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total / 1024
+
+
+async def user(client: httpx.AsyncClient, url: str, sender: str, rounds: int,
+               latencies: list[float], errors: list[str]) -> None:
+    """One simulated user: the conversation ``rounds`` times."""
+    for _ in range(rounds):
+        for message in CONVERSATION:
+            start = time.perf_counter()
+            try:
+                resp = await client.post(url, json={"sender": sender, "message": message})
+                resp.raise_for_status()
+                if not resp.json():
+                    errors.append(f"empty reply to {message!r}")
+            except httpx.HTTPError as exc:
+                errors.append(f"{type(exc).__name__}: {exc}")
+                continue
+            latencies.append((time.perf_counter() - start) * 1000)
+
+
+async def level(url: str, users: int, rounds: int) -> dict:
+    """Run ``users`` concurrent users; latency stats in ms."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    limits = httpx.Limits(max_connections=users + 5)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+        stamp = int(time.time() * 1000)
+        start = time.perf_counter()
+        await asyncio.gather(*(user(client, url, f"bench-{stamp}-{users}-{i}", rounds,
+                                    latencies, errors) for i in range(users)))
+        wall = time.perf_counter() - start
+    return {"users": users, "requests": len(latencies), "errors": len(errors),
+            "first_error": errors[0] if errors else None,
+            "p50_ms": round(percentile(latencies, 50), 1),
+            "p95_ms": round(percentile(latencies, 95), 1),
+            "p99_ms": round(percentile(latencies, 99), 1),
+            "mean_ms": round(statistics.fmean(latencies), 1) if latencies else None,
+            "replies_per_s": round(len(latencies) / wall, 1), "wall_s": round(wall, 1)}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def measure(url: str, levels: list[int], rounds: int, pids: dict[str, int]) -> dict:
+    """Warm up, then every concurrency level."""
+    webhook = url.rstrip("/") + "/webhooks/rest/webhook"
+    asyncio.run(level(webhook, 1, 1))  # warm-up: first parse / first KB query
+    results = []
+    for users in levels:
+        row = asyncio.run(level(webhook, users, rounds))
+        row["rss_mb"] = {name: round(rss_mb(pid), 1) for name, pid in pids.items()}
+        results.append(row)
+        print(f"{users:>3} users: p50 {row['p50_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  "
+              f"p99 {row['p99_ms']:7.1f} ms  {row['replies_per_s']:6.1f} replies/s  "
+              f"({row['requests']} requests, {row['errors']} errors)  RSS "
+              + ", ".join(f"{k} {v:.0f} MiB" for k, v in row["rss_mb"].items()), flush=True)
+    return {"levels": results, "conversation": CONVERSATION, "rounds": rounds}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, nargs="+", default=[1, 5, 20])
+    parser.add_argument("--rounds", type=int, default=2, help="conversations per user")
+    parser.add_argument("--url", help="an already running Rasa server")
+    parser.add_argument("--out", default=str(ROOT / "results" / "chat_latency.json"))
+    args = parser.parse_args(argv)
+    if args.url:
+        report = measure(args.url, args.users, args.rounds, {})
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            ports = Ports(rasa=_free_port(), actions=_free_port(), api=None)
+            stack = Stack(ports, log_dir=Path(tmp) / "logs", with_api=False,
+                          env={"RASA_TRACKER_DB": str(Path(tmp) / "tracker.db")})
+            with stack:
+                report = measure(stack.rasa_url, args.users, args.rounds, stack.pids())
+                report["ready_s"] = {k: round(v or 0, 1) for k, v in stack.ready_times().items()}
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"saved {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
