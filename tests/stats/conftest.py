@@ -8,13 +8,12 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import uuid
 from collections.abc import Iterator
 from glob import glob
 from pathlib import Path
 
 import pytest
-from stats_testlib import REPORTS  # noqa: F401 - re-exported for tests
+from stats_testlib import BACKENDS, new_database
 
 from stats import store
 from troly06.config import get_settings
@@ -62,12 +61,16 @@ def pg_server() -> Iterator[str]:
         runuser = shutil.which("runuser")
         if runuser is None:
             pytest.skip("running as root without runuser: cannot start PostgreSQL")
-        shutil.chown(root, "postgres")
+        try:
+            shutil.chown(root, "postgres")
+        except LookupError:
+            pytest.skip("running as root and no 'postgres' system user to run PostgreSQL as")
         os.chmod(root, 0o700)
         prefix = [runuser, "-u", "postgres", "--"]
     run = dict(check=True, capture_output=True, timeout=120)
     subprocess.run(prefix + [str(bindir / "initdb"), "-D", str(data), "-A", "trust",
-                             "-U", "postgres", "--no-sync", "-E", "UTF8"], **run)
+                             "-U", "postgres", "--no-sync", "-E", "UTF8",
+                             "--locale=C"], **run)
     opts = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -F"
     subprocess.run(prefix + [str(bindir / "pg_ctl"), "-D", str(data), "-o", opts,
                              "-l", str(root / "log"), "-w", "start"], **run)
@@ -79,20 +82,9 @@ def pg_server() -> Iterator[str]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """URL of an empty, migrated database (one per test)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'stats.db'}"
-    else:
-        import psycopg
-
-        base = request.getfixturevalue("pg_server")
-        name = f"t_{uuid.uuid4().hex[:12]}"
-        dsn = base.replace("postgresql+psycopg://", "postgresql://")
-        with psycopg.connect(dsn + "/postgres", autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name}")
-        url = f"{base}/{name}"
-    store.init_db(url)
+    url = new_database(request.param, request, tmp_path)
     yield url
     store.dispose(url)

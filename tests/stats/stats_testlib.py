@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
+
+import pytest
+
+from stats import store
 
 REPORTS = Path(__file__).resolve().parents[1] / "data" / "reports"
 
@@ -26,3 +31,22 @@ def valid_reports() -> list[Path]:
     return [p for p, e in expected_cases() if "error" not in e]
 
 
+def new_database(kind: str, request: pytest.FixtureRequest, directory: Path) -> str:
+    """URL of a new, migrated database: a SQLite file in ``directory`` or a fresh database
+    on the throwaway PostgreSQL server."""
+    if kind == "sqlite":
+        url = f"sqlite:///{directory / 'stats.db'}"
+    else:
+        import psycopg
+
+        base = request.getfixturevalue("pg_server")
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        dsn = base.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(dsn + "/postgres", autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        url = f"{base}/{name}"
+    store.init_db(url)
+    return url
+
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from stats_testlib import REPORTS, valid_reports
+from stats_testlib import BACKENDS, REPORTS, new_database, valid_reports
 
 from stats import chart_png, compare_periods, get_figures, province_total, rank, store, trend
 from stats.catalogue import load_catalogue
@@ -37,11 +37,10 @@ WEEK28 = {
 }
 
 
-@pytest.fixture(scope="module")
-def url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    db = tmp_path_factory.mktemp("q") / "stats.db"
-    url = f"sqlite:///{db}"
-    store.init_db(url)
+@pytest.fixture(scope="module", params=BACKENDS)
+def url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """All committed reports in one database (SQLite, and PostgreSQL when marked)."""
+    url = new_database(request.param, request, tmp_path_factory.mktemp("q"))
     paths = valid_reports()
     # the correction must come after the original
     paths.sort(key=lambda p: p.name.endswith("_corrected.txt"))
