@@ -74,8 +74,19 @@ def format_change(delta: float | None, pct: float | None) -> str:
     return text
 
 
+def _label(code: str) -> str:
+    """Label of a code or of a progress pair ("Cập nhật CMND 9 số")."""
+    cat = load_catalogue()
+    if code in cat.by_code:
+        return cat.get(code).label_vi
+    return cat.get(f"{code}_done").label_vi.split(" – ")[0]
+
+
 def _figure_line(result: FiguresResult, code: str) -> str | None:
     cat = load_catalogue()
+    ind = cat.by_code.get(code)
+    if ind is not None and ind.pair and ind.pair in result.progress:
+        code = ind.pair  # "cmnd9_updated_done" -> the pair line "78/81 (96,3%)"
     if code in result.progress:
         prog = result.progress[code]
         label = cat.get(f"{code}_done").label_vi.split(" – ")[0]
@@ -88,11 +99,12 @@ def _figure_line(result: FiguresResult, code: str) -> str | None:
     return None
 
 
-def sources_text(result: FiguresResult) -> str:
+def sources_text(result: FiguresResult, *more: FiguresResult) -> str:
     """"Nguồn: <file> (báo cáo 06/7–12/7/2023)", one entry per report used."""
+    reports = [r for res in (result, *more) for r in res.reports]
     parts = [f"{r.source_name} (báo cáo {format_period(r.period_start, r.period_end)}"
              f"{', bản sửa lần ' + str(r.version - 1) if r.version > 1 else ''})"
-             for r in result.reports]
+             for r in sorted(reports, key=lambda r: r.period_end, reverse=True)]
     return "Nguồn: " + "; ".join(parts) if parts else ""
 
 
@@ -111,7 +123,7 @@ def summarize_figures(result: FiguresResult, codes: Iterable[str] | None = None)
                      f"“{format_week(latest.period_end)}” để xem số liệu.")
         return text
     wanted = [resolve_code(c) for c in codes] if codes else list(DEFAULT_SUMMARY_CODES)
-    lines = [line for code in wanted if (line := _figure_line(result, code))]
+    lines = list(dict.fromkeys(line for code in wanted if (line := _figure_line(result, code))))
     if not lines:
         lines = ["Báo cáo không có số liệu cho chỉ tiêu này."]
     if len(result.reports) == 1:
@@ -125,12 +137,20 @@ def summarize_figures(result: FiguresResult, codes: Iterable[str] | None = None)
     return "\n".join([head, *("- " + line for line in lines), sources_text(result)])
 
 
+def _period_label(result: FiguresResult) -> str:
+    """"tuần 28/2023 (06/7–12/7/2023)" for one report, else "kỳ 01/7–31/7/2023"."""
+    if len(result.reports) == 1:
+        only = result.reports[0]
+        return (f"{format_week(only.period_end)} "
+                f"({format_period(only.period_start, only.period_end)})")
+    return f"kỳ {format_period(result.period_start, result.period_end)}"
+
+
 def summarize_comparison(cmp: Comparison, codes: Iterable[str] | None = None) -> str:
     """Short Vietnamese week-over-week (or period-over-period) comparison."""
     cur, prev = cmp.current, cmp.previous
-    head = (f"{cur.locality_display[:1].upper()}{cur.locality_display[1:]}: kỳ "
-            f"{format_period(cur.period_start, cur.period_end)} so với kỳ "
-            f"{format_period(prev.period_start, prev.period_end)}:")
+    head = (f"{cur.locality_display[:1].upper()}{cur.locality_display[1:]}: "
+            f"{_period_label(cur)} so với {_period_label(prev)}:")
     if not cur.reports or not prev.reports:
         missing = cur if not cur.reports else prev
         return (f"Chưa đủ báo cáo để so sánh: không có báo cáo kỳ "
@@ -143,19 +163,22 @@ def summarize_comparison(cmp: Comparison, codes: Iterable[str] | None = None) ->
         row = cmp.changes.get(code)
         if row is None:
             continue
-        lines.append(f"- {cat.get(code).label_vi}: {format_vn_number(row['current'])} "
-                     f"({format_change(row['delta'], row['pct'])} so với "
-                     f"{format_vn_number(row['previous'])})")
+        is_pair = code not in cat.by_code
+        unit = "%" if is_pair else ""
+        change = format_change(row["delta"], row["pct"])
+        if is_pair and row["delta"]:
+            change = change.replace(format_vn_number(abs(row["delta"])),
+                                    format_vn_number(abs(row["delta"])) + " điểm %", 1)
+        lines.append(f"- {_label(code)}: {format_vn_number(row['current'])}{unit} "
+                     f"({change} so với {format_vn_number(row['previous'])}{unit})")
     if not lines:
         lines = ["- Không có chỉ tiêu chung để so sánh."]
-    return "\n".join([head, *lines, sources_text(cur)])
+    return "\n".join([head, *lines, sources_text(cur, prev)])
 
 
 def summarize_rank(code: str, rows: list[RankRow], start: date, end: date) -> str:
     """Short Vietnamese ranking text."""
-    cat = load_catalogue()
-    label = cat.get(code).label_vi if code in cat.by_code else \
-        cat.get(f"{code}_done").label_vi.split(" – ")[0]
+    label = _label(code)
     if not rows:
         return f"Chưa có báo cáo nào cho kỳ {format_period(start, end)}."
     lines = [f"Xếp hạng “{label}”, kỳ {format_period(start, end)}:"]

@@ -86,8 +86,11 @@ def test_week_over_week(url: str) -> None:
         row = cmp.changes[code]
         assert (row["current"], row["previous"]) == (cur[code], prev[code])
         assert row["delta"] == cur[code] - prev[code]
-    text = summarize_comparison(cmp, ["cccd_applications_total"])
-    assert "so với" in text and ("tăng" in text or "giảm" in text or "không đổi" in text)
+    text = summarize_comparison(cmp, ["cccd_applications_total", "sai cấu trúc"])
+    assert text.startswith("Thành phố Ngã Bảy: tuần 29/2023 (13/7–19/7/2023) so với tuần "
+                           "28/2023 (06/7–12/7/2023):")
+    assert "Sửa số định danh sai cấu trúc:" in text  # a progress pair compares percentages
+    assert "ngabay_2023-07-19.txt" in text and "ngabay_2023-07-12_seed" in text
 
 
 def test_rank_localities(url: str) -> None:
