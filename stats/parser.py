@@ -29,6 +29,7 @@ _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]", re.IGNORECASE)
 _MARKER = re.compile(r"^\s*(?:[+\-•*·.]|\d+\s*[.)]\s|[ivxl]+\s*[.)]\s)", re.IGNORECASE)
 _DM = r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{4}|\d{2}))?"
 _PERIOD = re.compile(rf"tu\s+(?:ngay\s+)?{_DM}\s*(?:den|toi|-)\s*(?:het\s+)?(?:ngay\s+)?{_DM}")
+_WORD_DATE = re.compile(r"(\d{1,2})\s+thang\s+(\d{1,2})(?:\s*(?:,\s*)?nam\s+(\d{4}))?")
 _YEARS = re.compile(r"(?:nam|/|\.)\s*(20\d\d)(?!\d)")
 _LEVEL_NAME = r"(thanh pho|tp\.?|thi xa|tx\.?|huyen|quan)\s+([a-z][a-z ]{1,40}?)\s*"
 _LOCALITY_STRICT = re.compile(
@@ -173,8 +174,14 @@ def _looks_heading(line: str) -> bool:
     return bool(_HEADING.match(line)) and line.upper() == line
 
 
+def words_to_dates(folded: str) -> str:
+    """"06 thang 7 nam 2023" -> "06/7/2023" (folded text; used only to find periods)."""
+    return _WORD_DATE.sub(lambda m: f"{m.group(1)}/{m.group(2)}"
+                          + (f"/{m.group(3)}" if m.group(3) else ""), folded)
+
+
 def _find_period(folded: str, today: date | None) -> tuple[date, date, bool]:
-    m = _PERIOD.search(folded)
+    m = _PERIOD.search(folded) or _PERIOD.search(words_to_dates(folded[:200_000]))
     if not m:
         raise rejected(
             "no_period",

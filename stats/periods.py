@@ -11,6 +11,7 @@ import re
 from calendar import monthrange
 from datetime import date, timedelta
 
+from stats.parser import words_to_dates
 from stats.textnorm import fold, nfc
 from troly06.config import get_settings
 
@@ -59,7 +60,7 @@ def parse_period(text: str, today: date) -> tuple[date, date] | None:
     "tháng 7", "tháng 7/2023", "tháng này", "tháng trước", "năm 2023", "ngày 12/7/2023",
     "hôm nay".
     """
-    t = " ".join(fold(nfc(text)).split())
+    t = words_to_dates(" ".join(fold(nfc(text)).split()))
     m = _ISO_RANGE.search(t)
     if m:
         y1, m1, d1, y2, m2, d2 = (int(g) for g in m.groups())

@@ -66,10 +66,24 @@ def _docx_text(raw: bytes) -> str:
     except Exception as exc:  # noqa: BLE001 - any parse failure is a rejected file
         raise rejected("unreadable", "Không mở được tệp Word (.docx).",
                        f"Cannot open the .docx file: {exc}") from exc
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" ".join(cell.text for cell in row.cells))
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    # Body order matters (a figure table belongs to the section above it): walk paragraphs
+    # and tables as they come; a table row becomes one line, cells joined by ": ".
+    lines: list[str] = []
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            for row in Table(child, document).rows:
+                cells: list[str] = []
+                for cell in row.cells:
+                    text = " ".join(cell.text.split())
+                    if text and (not cells or cells[-1] != text):  # merged cells repeat
+                        cells.append(text)
+                lines.append(": ".join(cells))
     return "\n".join(lines)
 
 

@@ -151,3 +151,39 @@ def test_20mb_file_too_large_for_configured_limit(tmp_path: Path,
     parsed = parse_report(doc.text, path.name)
     assert parsed.figures["pin_structure_fixed_done"] == 1421
     assert parsed.unread == []
+
+
+def test_period_written_in_words() -> None:
+    text = (REPORTS / "ngabay_2023-07-12_seed.txt").read_text("utf-8").replace(
+        "(Từ ngày 06/7 đến ngày 12/7/2023)",
+        "(Từ ngày 06 tháng 7 đến ngày 12 tháng 7 năm 2023)")
+    parsed = parse_report(text)
+    assert (parsed.period_start, parsed.period_end) == (date(2023, 7, 6), date(2023, 7, 12))
+    assert not [w for w in parsed.warnings if w.code == "year_inferred"]
+
+
+def test_docx_figures_in_a_table_keep_their_section(tmp_path: Path) -> None:
+    """Section 3 typed as a two-column Word table (label | value) between paragraphs."""
+    import json
+
+    import docx
+
+    seed = (REPORTS / "ngabay_2023-07-12_seed.txt").read_text("utf-8").split("\n")
+    start = next(i for i, line in enumerate(seed) if line.startswith("+ Cấp CCCD:"))
+    rows = seed[start:start + 5]  # "+ Cấp CCCD: 50 hồ." … "+ Cấp tài khoản định danh…"
+    document = docx.Document()
+    for line in seed[:start]:
+        document.add_paragraph(line)
+    table = document.add_table(rows=0, cols=2)
+    for line in rows:
+        label, value = line.rsplit(":", 1)
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = label, value.strip()
+    for line in seed[start + 5:]:
+        document.add_paragraph(line)
+    path = tmp_path / "table.docx"
+    document.save(str(path))
+    doc = read_path(path)
+    parsed = parse_report(doc.text, path.name)
+    expected = json.loads((REPORTS / "ngabay_2023-07-12_seed.expected.json").read_text("utf-8"))
+    assert parsed.figures == expected["figures"]
