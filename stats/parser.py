@@ -26,7 +26,7 @@ LEVELS = {"thanh pho": "thành phố", "tp": "thành phố", "thi xa": "thị x�
           "huyen": "huyện", "quan": "quận"}
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]", re.IGNORECASE)
-_MARKER = re.compile(r"^\s*(?:[+\-•*·.]|\d+\s*[.)]\s|[ivxl]+\s*[.)]\s)", re.IGNORECASE)
+_MARKER = re.compile(r"^\s*(?:[+\-•*·.]|\d+\s*[.):/-]\s|[ivxl]+\s*[.):/-]\s)", re.IGNORECASE)
 _DM = r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{4}|\d{2}))?"
 _PERIOD = re.compile(rf"tu\s+(?:ngay\s+)?{_DM}\s*(?:den|toi|-)\s*(?:het\s+)?(?:ngay\s+)?{_DM}")
 _WORD_DATE = re.compile(r"(\d{1,2})\s+thang\s+(\d{1,2})(?:\s*(?:,\s*)?nam\s+(\d{4}))?")
