@@ -16,6 +16,10 @@ from pathlib import Path
 from stats.errors import StatsError
 
 EXIT_REJECTED = 2
+KEY_FIGURES = (("cccd_applications_total", "CCCD"), ("eid_accounts_issued", "ĐDĐT"),
+               ("permanent_residence_total", "thường trú"),
+               ("temporary_residence_total", "tạm trú"),
+               ("stay_notifications_total", "lưu trú"))
 EXIT_USAGE = 3
 
 
@@ -52,7 +56,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     cat = load_catalogue()
     status = 0
     results = []
+    files: list[str] = []
     for name in args.files:
+        path = Path(name)
+        if path.is_dir():
+            files += sorted(str(p) for p in path.iterdir()
+                            if p.suffix.lower() in {".txt", ".docx", ".pdf"})
+        else:
+            files.append(name)
+    for name in files:
         try:
             res = ingest_report(Path(name))
         except StatsError as exc:
@@ -72,6 +84,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                f", {len(res.figures)} chỉ tiêu")
         if res.status == "duplicate":
             continue
+        key = [f"{short} {format_vn_number(res.figures[code])}" for code, short in KEY_FIGURES
+               if code in res.figures]
+        if key and not args.verbose:
+            _print("    " + ", ".join(key) + " (-v: mọi chỉ tiêu)")
         if args.verbose:
             for code, value in res.figures.items():
                 _print(f"    {code:45s} {format_vn_number(value):>8s}  {cat.get(code).label_vi}")
@@ -185,7 +201,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub = stats.add_subparsers(dest="stats_command", required=True)
 
     p = sub.add_parser("ingest", help="nhập báo cáo tuần (.txt, .docx, .pdf)")
-    p.add_argument("files", nargs="+")
+    p.add_argument("files", nargs="+", help="tệp hoặc thư mục báo cáo")
     p.add_argument("--json", action="store_true")
     p.add_argument("-v", "--verbose", action="store_true", help="in mọi chỉ tiêu đã đọc")
     p.set_defaults(func=_guard(cmd_ingest))
