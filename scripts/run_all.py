@@ -186,7 +186,7 @@ class Stack:
                 print(f"    … waiting for {', '.join(p.name for p in pending)} "
                       f"({waited:.0f} s)", flush=True)
                 last_note = time.perf_counter()
-            time.sleep(0.25)
+            time.sleep(0.5)
 
     def stop(self, grace: float = 15.0) -> None:
         """SIGTERM every part (its whole process group), then SIGKILL what is left."""

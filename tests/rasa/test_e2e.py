@@ -6,6 +6,7 @@ with its own SQLite tracker database, and checks the replies of the README's exa
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -94,7 +95,7 @@ def test_id_number_is_not_echoed_nor_stored_nor_logged(stack: Stack) -> None:
     assert ID_NUMBER not in str(tracker)
     assert "[số định danh đã ẩn]" in str(tracker)
     db: Path = stack.tracker_db  # type: ignore[attr-defined]
-    rows = [r[0] for r in sqlite3.connect(db).execute(
+    rows = [str(json.loads(r[0])) for r in sqlite3.connect(db).execute(
         "select data from events where sender_id = 'e2e-pii'")]
     assert rows and not any(ID_NUMBER in row for row in rows)
     assert any("[số định danh đã ẩn]" in row for row in rows)
