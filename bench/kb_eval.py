@@ -11,6 +11,7 @@ rate, false-rejection rate on in-scope, out-of-scope rejection rate, p50/p95 sea
     .venv/bin/python bench/kb_eval.py                  # all retrievers, whole file
     .venv/bin/python bench/kb_eval.py --retriever lexical
     .venv/bin/python bench/kb_eval.py --sweep --split dev   # threshold sweep on half the data
+    .venv/bin/python bench/kb_eval.py --calibrate      # choose thresholds on dev, report on test
     .venv/bin/python bench/kb_eval.py --assemble       # rebuild kb_eval.jsonl from its parts
     .venv/bin/python bench/kb_eval.py --misses         # list the wrong/rejected questions
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -75,17 +77,29 @@ def matches(hit_id: str, expected: str) -> bool:
                                   and hit_id.startswith(expected + "#"))
 
 
-def run(rows: list[dict], retriever: str, scoring: Scoring, k: int = 10) -> list[dict]:
-    """Search every question; keep the ranked ids, top score and latency."""
+def run(rows: list[dict], retriever: str, scoring: Scoring, k: int = 10,
+        passes: int = 1) -> list[dict]:
+    """Search every question; keep the ranked ids, top score and latency.
+
+    With ``passes`` > 1 every question is searched that many times (in separate sweeps)
+    and its fastest time is kept: on a shared 2-core machine this removes the stalls caused
+    by other processes, approximating an otherwise idle machine.
+    """
     index = get_index()
-    search("khởi động", k=1, retriever=retriever, scoring=scoring, index=index)  # warm-up
-    results = []
-    for row in rows:
-        t0 = time.perf_counter()
-        hits = search(row["question"], k=k, retriever=retriever, scoring=scoring, index=index)
-        ms = (time.perf_counter() - t0) * 1000
-        results.append({**row, "ids": [h.id for h in hits],
-                        "score": hits[0].score if hits else 0.0, "ms": ms})
+    for row in rows[:10]:  # warm-up (first calls allocate)
+        search(row["question"], k=1, retriever=retriever, scoring=scoring, index=index)
+    results: list[dict] = []
+    for p in range(max(1, passes)):
+        for n, row in enumerate(rows):
+            t0 = time.perf_counter()
+            hits = search(row["question"], k=k, retriever=retriever, scoring=scoring,
+                          index=index)
+            ms = (time.perf_counter() - t0) * 1000
+            if p == 0:
+                results.append({**row, "ids": [h.id for h in hits],
+                                "score": hits[0].score if hits else 0.0, "ms": ms})
+            else:
+                results[n]["ms"] = min(results[n]["ms"], ms)
     return results
 
 
@@ -133,9 +147,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=("all", "dev", "test"), default="all",
                     help="dev = even lines, test = odd lines (calibrate on dev, check on test)")
     ap.add_argument("--sweep", action="store_true", help="print a threshold sweep")
+    ap.add_argument("--calibrate", action="store_true",
+                    help="pick each threshold on the dev half (max answered-correct + "
+                         "out-of-scope rejection), report it on the test half")
     ap.add_argument("--misses", action="store_true", help="list wrong / rejected questions")
     ap.add_argument("--assemble", action="store_true", help="rebuild the eval file and exit")
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    ap.add_argument("--passes", type=int, default=1,
+                    help="time each question N times and keep its fastest run (default 1)")
     args = ap.parse_args(argv)
     if args.assemble:
         return assemble(args.data)
@@ -147,12 +166,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# {args.data.name} ({args.split}): {sum(1 for r in rows if r['expected_id'])} "
           f"in-scope, {sum(1 for r in rows if not r['expected_id'])} out-of-scope; index: "
           f"{index.manifest['n_entries']} entries, {index.manifest['n_passages']} passages, "
-          f"encoder {index.manifest['encoder']}")
+          f"encoder {index.manifest['encoder']}; load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} CPUs; latency passes {args.passes}")
     modes = RETRIEVERS if args.retriever == "all" else (args.retriever,)
     report: dict[str, dict[str, float]] = {}
     all_results: dict[str, list[dict]] = {}
     for mode in modes:
-        all_results[mode] = run(rows, mode, SCORING)
+        all_results[mode] = run(rows, mode, SCORING, passes=args.passes)
         report[mode] = metrics(all_results[mode], SCORING.threshold(mode))  # type: ignore[arg-type]
     print(HEADER)
     for mode in modes:
@@ -162,8 +182,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n# sweep ({mode}): threshold -> answered-correct, false-reject, oos-reject")
             for t in [x / 100 for x in range(10, 80, 3)]:
                 m = metrics(all_results[mode], t)
+                balanced = m["answered_correct"] + m["oos_reject"] - 1
                 print(f"  {t:5.2f}  {m['answered_correct']:6.1%}  {m['false_reject']:6.1%}  "
-                      f"{m['oos_reject']:6.1%}  (balanced {m['answered_correct'] + m['oos_reject'] - 1:+.3f})")
+                      f"{m['oos_reject']:6.1%}  (balanced {balanced:+.3f})")
+    if args.calibrate:
+        print("\n# calibration: threshold chosen on dev (even lines), measured on test (odd)")
+        print(HEADER)
+        for mode in modes:
+            dev, test = all_results[mode][0::2], all_results[mode][1::2]
+            grid = [x / 100 for x in range(10, 90)]
+            best = max(grid, key=lambda t: (metrics(dev, t)["answered_correct"]
+                                            + metrics(dev, t)["oos_reject"], -t))
+            print(fmt(mode, metrics(test, best)) + "   (test half)")
     if args.misses:
         mode = modes[0]
         thr = SCORING.threshold(mode)  # type: ignore[arg-type]

