@@ -136,6 +136,8 @@ def _rank(index: KnowledgeIndex, question: str, retriever: Retriever,
     factor = np.array([scoring.passage_factor if d["kind"] == "passage" else 1.0
                        for d in index.docs], dtype=np.float32)
     bonus = _locality_bonus(index, folded, scoring.locality_bonus)
+    # Entries whose rule is no longer in force (valid_until before today) are never served.
+    expired = _expired(index)
     if retriever == "lexical":
         score = lex * factor + bonus
     elif retriever == "dense":
@@ -151,7 +153,23 @@ def _rank(index: KnowledgeIndex, question: str, retriever: Retriever,
         order = np.array([int(i) for i, _ in fused])
     else:
         order = np.argsort(-score, kind="stable")
-    return [(int(i), float(score[i]), float(lex[i]), float(den[i])) for i in order]
+    return [(int(i), float(score[i]), float(lex[i]), float(den[i])) for i in order
+            if not expired[i]]
+
+
+def _today() -> str:
+    from datetime import date
+
+    from troly06.config import get_settings
+
+    return get_settings().today or date.today().isoformat()
+
+
+def _expired(index: KnowledgeIndex) -> np.ndarray:
+    """Mask of documents whose ``valid_until`` (ISO date) is before today."""
+    today = _today()
+    return np.array([bool(d.get("valid_until")) and str(d["valid_until"]) < today
+                     for d in index.docs], dtype=bool)
 
 
 def _locality_bonus(index: KnowledgeIndex, folded_query: str, bonus: float) -> np.ndarray:

@@ -110,3 +110,19 @@ def test_empty_huge_and_garbage_input(fixture_index: KnowledgeIndex) -> None:
         assert result.status == "refused" and result.sources == []
     assert answer(None).status == "refused"  # type: ignore[arg-type]
     assert search("", k=3) == []
+
+
+def test_expired_rule_is_not_served(fixture_index: KnowledgeIndex,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    question = "chứng minh nhân dân 9 số còn dùng được đến khi nào"
+    try:
+        monkeypatch.setenv("TROLY06_TODAY", "2024-06-01")
+        get_settings.cache_clear()
+        assert answer(question).entry_id == "cmnd_old_rule"
+        monkeypatch.setenv("TROLY06_TODAY", "2025-06-01")
+        get_settings.cache_clear()
+        assert "cmnd_old_rule" not in [h.id for h in search(question, k=3)]
+        assert answer(question).entry_id != "cmnd_old_rule"
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()

