@@ -41,6 +41,7 @@ from knowledge.passages import METADATA_FILE, load_passages, place_names, report
 log = logging.getLogger(__name__)
 
 INDEX_FORMAT = 2
+_CONTENT_CODE = ("normalize.py", "passages.py", "kb.py")
 MANIFEST = "manifest.json"
 DENSE_FILE = "dense.faiss"
 UNITS_FILE = "units.json"
@@ -71,7 +72,8 @@ class IndexPaths:
 
 
 def data_hash(paths: IndexPaths) -> str:
-    """Content hash of everything the index is built from (encoder excluded)."""
+    """Content hash of everything the index is built from (encoder excluded): KB files,
+    reports and their metadata, the abbreviation map, and the normaliser/chunker code."""
     h = hashlib.sha256(f"troly06-index-format-{INDEX_FORMAT}".encode())
     inputs: list[tuple[str, Path]] = [("kb/" + p.name, p) for p in kb_files(paths.kb_dir)]
     inputs += [("reports/" + p.name, p) for p in report_files(paths.seeds_dir)]
@@ -79,6 +81,9 @@ def data_hash(paths: IndexPaths) -> str:
     if meta.is_file():
         inputs.append(("reports/" + METADATA_FILE, meta))
     inputs.append(("abbreviations.yaml", ABBREVIATIONS_FILE))
+    # The code that turns files into indexed texts is part of the content.
+    code_dir = Path(__file__).resolve().parent
+    inputs += [(f"code/{name}", code_dir / name) for name in _CONTENT_CODE]
     for name, path in inputs:
         h.update(name.encode())
         h.update(b"\0")

@@ -28,6 +28,10 @@ _NUM_HEADING = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+\S")
 _LOCALITY = re.compile(
     r"\b(thành phố|tỉnh|huyện|quận|thị xã)\s+((?:[A-ZĐ][\wÀ-ỹ]*)(?:\s+[A-ZĐ][\wÀ-ỹ]*){0,2})")
 _YEAR = re.compile(r"\b(20\d\d)\b")
+# Signature blocks and distribution lists carry no content worth citing.
+_BOILERPLATE = re.compile(r"^(nơi nhận|tm\.|kt\.|t/m|chủ tịch|phó chủ tịch|giám đốc|"
+                          r"người ký|lưu:|số:)", re.IGNORECASE)
+MIN_PASSAGE_CHARS = 100
 
 
 @dataclass(frozen=True)
@@ -194,8 +198,10 @@ def split_report(path: Path, meta: dict[str, str] | None = None) -> list[Passage
     cur_section, cur_text = "", ""
 
     def emit(section: str, body: str) -> None:
+        if _BOILERPLATE.match(section):
+            return
         for chunk in _split_long(body):
-            if len(chunk) < 20:
+            if len(chunk) < MIN_PASSAGE_CHARS:
                 continue
             passages.append(Passage(id=f"report:{path.stem}#{len(passages)}", report=path.name,
                                     title=title, locality=locality, date=date,

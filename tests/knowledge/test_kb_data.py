@@ -52,7 +52,8 @@ def test_reports_split_into_citable_passages() -> None:
     assert len(reports) == len(list(REPORTS.glob("*.txt")))
     for p in passages:
         assert p.title and p.locality and p.date and p.text, p.id
-        assert 20 <= len(p.text) <= 1000, p.id
+        assert 100 <= len(p.text) <= 1000, p.id
+        assert not p.section.lower().startswith(("nơi nhận", "tm.", "kt.")), p.id
 
 
 def _eval_rows() -> list[dict]:
