@@ -37,6 +37,7 @@ from knowledge.kb import kb_files, load_entries
 from knowledge.lexical import LexicalIndex
 from knowledge.normalize import ABBREVIATIONS_FILE, fold_normalized, normalize
 from knowledge.passages import METADATA_FILE, load_passages, place_names, report_files
+from knowledge.restore import DiacriticRestorer
 
 log = logging.getLogger(__name__)
 
@@ -252,6 +253,7 @@ class KnowledgeIndex:
         self.dense = dense
         self.encoder = encoder
         self.lexical = LexicalIndex([u["folded"] for u in units])
+        self.restorer = DiacriticRestorer(u["norm"] for u in units)
         # Units are stored grouped by document: reduceat gives the per-document maximum.
         unit_docs = np.array([u["doc"] for u in units], dtype=np.int64)
         self._unit_docs = unit_docs
@@ -306,10 +308,13 @@ class KnowledgeIndex:
         """Per-document lexical similarity (0..1) of a folded query."""
         return self._per_doc_soft(self.lexical.scores_folded(folded_query), second_weight, 0.0)
 
-    def dense_scores(self, normalized_query: str) -> np.ndarray:
-        """Per-document cosine similarity of a normalised query."""
+    def dense_scores(self, normalized_query: str, restore: bool = True) -> np.ndarray:
+        """Per-document cosine similarity of a normalised query (a query typed without
+        any diacritics gets them restored first, see :mod:`knowledge.restore`)."""
         if not normalized_query or not self.units:
             return np.full(len(self.docs), -1.0, dtype=np.float32)
+        if restore and self.restorer.needs_restoring(normalized_query):
+            normalized_query = self.restorer.restore(normalized_query)
         vector = self.encoder.encode_queries([normalized_query])[0]
         return self._per_doc(self.dense.scores(vector), -1.0)
 
