@@ -113,7 +113,8 @@ def run(fraction: float) -> dict:
                         str(tmp / "nlu-eval.tar.gz"), "--out", str(out_dir)], cwd=ROOT, env=env,
                        check=True)
     intent_report = json.loads((out_dir / "intent_report.json").read_text(encoding="utf-8"))
-    entity_path = out_dir / "DIETClassifier_report.json"
+    entity_reports = sorted(out_dir.glob("*DIETClassifier_report.json"))
+    entity_path = entity_reports[0] if entity_reports else out_dir / "none"
     entity_report = json.loads(entity_path.read_text(encoding="utf-8")) \
         if entity_path.exists() else {}
     summary = {

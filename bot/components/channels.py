@@ -11,6 +11,9 @@ still ``rest`` so the webhook stays ``/webhooks/rest/webhook``.
   ``/help`` become the ``start`` / ``help`` intents.
 """
 
+# Rasa 3.6 validates component signatures by their typing annotations: keep typing.List/Dict.
+# ruff: noqa: UP006, UP019, UP035, UP037, UP045
+
 from __future__ import annotations
 
 import re

@@ -5,6 +5,9 @@ DIET sometimes tags "tx long my" as ``locality: "tx"`` + ``locality: "long my"``
 extractor and before ``EntitySynonymMapper``. Nothing is trained.
 """
 
+# Rasa 3.6 validates component signatures by their typing annotations: keep typing.List/Dict.
+# ruff: noqa: UP006, UP019, UP035, UP037, UP045
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text

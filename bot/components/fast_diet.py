@@ -13,13 +13,15 @@ identical to the stock loader (checked by tests/rasa/rasa_env_checks.py). Traini
 fine-tuning (``finetune_mode``), use the stock code path unchanged.
 """
 
+# Rasa 3.6 validates component signatures by their typing annotations: keep typing.List/Dict.
+# ruff: noqa: UP006, UP019, UP035, UP037, UP045
+
 from __future__ import annotations
 
 import logging
 from typing import Any, Optional, Text, Type
 
 import tensorflow as tf
-
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.diet_classifier import DIET, DIETClassifier
 from rasa.utils.tensorflow.constants import LEARNING_RATE

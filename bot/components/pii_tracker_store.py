@@ -1,7 +1,7 @@
 """SQL tracker store that never writes a personal number.
 
-``bot/endpoints.yml`` selects it (``type: bot.components.pii_tracker_store.PiiSafeSQLTrackerStore``).
-Where it stores:
+``bot/endpoints.yml`` selects it as
+``type: bot.components.pii_tracker_store.PiiSafeSQLTrackerStore``. Where it stores:
 
 * ``DATABASE_URL`` set (e.g. ``postgresql://user:pw@host:5432/troly06``): that database
   (the ``+psycopg`` driver suffix used by the 3.11 app is mapped to Rasa's psycopg2);
@@ -12,6 +12,9 @@ Before events are written, the text of every user message, its parse data and ev
 value are passed through ``troly06.pii.mask_pii`` — a second line of defence behind the REST
 channel and the tokenizer, covering socket.io and the ``/conversations`` HTTP API too.
 """
+
+# Rasa 3.6 validates component signatures by their typing annotations: keep typing.List/Dict.
+# ruff: noqa: UP006, UP019, UP035, UP037, UP045
 
 from __future__ import annotations
 

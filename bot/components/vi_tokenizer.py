@@ -13,12 +13,14 @@ Featurizers with ``use_lemma: true`` therefore see identical features for "cấp
 "cap doi cccd"; one featurizer with ``use_lemma: false`` keeps the diacritic information.
 """
 
+# Rasa 3.6 validates component signatures by their typing annotations: keep typing.List/Dict.
+# ruff: noqa: UP006, UP019, UP035, UP037, UP045
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
 import regex
-
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
