@@ -53,9 +53,9 @@ SCORING = Scoring()
 
 NOT_SURE_MESSAGE = (
     "Xin lỗi, tôi chưa có thông tin chắc chắn để trả lời câu hỏi này. Bạn có thể hỏi trực "
-    "tiếp Công an xã/phường nơi cư trú hoặc bộ phận một cửa của UBND xã/phường, tra cứu trên "
-    "Cổng Dịch vụ công quốc gia (dichvucong.gov.vn), hoặc gọi tổng đài hỗ trợ của Cổng Dịch "
-    "vụ công quốc gia 18001096."
+    "tiếp Công an xã/phường nơi cư trú hoặc bộ phận một cửa của UBND xã/phường, tra cứu thủ "
+    "tục trên Cổng Dịch vụ công quốc gia (dichvucong.gov.vn), hoặc gọi tổng đài 1900 0368 của "
+    "Bộ Công an về dữ liệu dân cư, căn cước và định danh điện tử."
 )
 EMPTY_MESSAGE = (
     "Bạn chưa nhập câu hỏi. Bạn hãy gõ câu hỏi về VNeID, thẻ căn cước, cư trú hoặc dịch vụ "
