@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import socket
 import statistics
 import sys
@@ -73,6 +74,31 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def cpu_seconds(pid: int) -> float:
+    """User+system CPU time of a process and its children so far (seconds), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids, seen = [pid], set()
+    while pids:
+        current = pids.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            pids += [int(c) for c in children]
+        except (FileNotFoundError, ProcessLookupError, PermissionError, IndexError):
+            continue
+    return total
+
+
+def load_average() -> float:
+    """1-minute load average of the machine (other work competes for the CPUs)."""
+    return round(os.getloadavg()[0], 2)
+
+
 async def user(client: httpx.AsyncClient, url: str, sender: str, rounds: int,
                latencies: list[float], errors: list[str]) -> None:
     """One simulated user: the conversation ``rounds`` times."""
@@ -122,13 +148,21 @@ def measure(url: str, levels: list[int], rounds: int, pids: dict[str, int]) -> d
     asyncio.run(level(webhook, 1, 1))  # warm-up: first parse / first KB query
     results = []
     for users in levels:
+        cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
         row = asyncio.run(level(webhook, users, rounds))
         row["rss_mb"] = {name: round(rss_mb(pid), 1) for name, pid in pids.items()}
+        row["cpu_ms_per_reply"] = {
+            name: round(1000 * (cpu_seconds(pid) - cpu_before[name]) / max(1, row["requests"]), 1)
+            for name, pid in pids.items()}
+        row["load_average_1m"] = load_average()
         results.append(row)
         print(f"{users:>3} users: p50 {row['p50_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  "
               f"p99 {row['p99_ms']:7.1f} ms  {row['replies_per_s']:6.1f} replies/s  "
               f"({row['requests']} requests, {row['errors']} errors)  RSS "
-              + ", ".join(f"{k} {v:.0f} MiB" for k, v in row["rss_mb"].items()), flush=True)
+              + ", ".join(f"{k} {v:.0f} MiB" for k, v in row["rss_mb"].items())
+              + "; CPU/reply " + ", ".join(f"{k} {v:.0f} ms"
+                                          for k, v in row.get("cpu_ms_per_reply", {}).items())
+              + f"; load avg {row.get('load_average_1m')}", flush=True)
     return {"levels": results, "conversation": CONVERSATION, "rounds": rounds}
 
 

@@ -2,10 +2,11 @@
 """Train the Rasa model only when its inputs changed (content hash).
 
 Inputs hashed: ``bot/config.yml``, ``bot/domain.yml``, every file under ``nlu_data/``, the
-custom NLU components (``bot/components/*.py``) and ``troly06/pii.py`` (used by the
-tokenizer). The model is written as ``models/troly06-<hash>.tar.gz``; when that file exists
-nothing is trained. Older ``troly06-*.tar.gz`` models are removed after a successful training.
-Training time is printed and saved to ``results/train_time.json``.
+custom NLU components (``bot/components/*.py`` except the serving-only tracker store and
+channel) and ``troly06/pii.py`` (used by the tokenizer). The model is written as
+``models/troly06-<hash>.tar.gz``; when that file exists nothing is trained. Older
+``troly06-*.tar.gz`` models are removed after a successful training. Training time is printed
+and saved to ``results/train_time.json``.
 
 Usage: ``.venv/bin/python scripts/train_if_changed.py [--force] [--out models]``
 """
@@ -24,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 INPUTS = ["bot/config.yml", "bot/domain.yml", "nlu_data", "bot/components", "troly06/pii.py"]
+# Runtime-only components (serving, not training): changing them needs no new model.
+RUNTIME_ONLY = {"bot/components/pii_tracker_store.py", "bot/components/channels.py"}
 
 
 def input_files(root: Path = ROOT) -> list[Path]:
@@ -36,6 +39,7 @@ def input_files(root: Path = ROOT) -> list[Path]:
                       if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
         elif path.is_file():
             files.append(path)
+    files = [p for p in files if p.relative_to(root).as_posix() not in RUNTIME_ONLY]
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
 

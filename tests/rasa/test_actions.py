@@ -147,8 +147,10 @@ async def test_stats_compare_uses_this_week_not_the_reference_week(stats_db) -> 
                            entities=[{"entity": "period", "value": "tuần trước"}])
     dispatcher, _ = await _run(ActionStatsCompare(), tracker)
     reply = texts(dispatcher)
-    # TROLY06_TODAY=2023-07-19: this week 17/7–23/7 against 10/7–16/7
-    assert "17/7" in reply and "10/7" in reply, reply
+    # TROLY06_TODAY=2023-07-19: this week (ISO week 29, 17/7–23/7) against week 28
+    assert "tuần 29" in reply or "17/7" in reply, reply
+    assert "tuần 28" in reply or "10/7" in reply, reply
+    assert "tuần 27" not in reply, reply
     assert "tăng" in reply or "giảm" in reply or "không đổi" in reply
 
 
