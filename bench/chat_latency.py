@@ -3,13 +3,18 @@
 
 Each simulated user has its own sender id and sends a short conversation (greeting, citizen
 questions with and without diacritics, thanks, an out-of-scope question, feedback); the next
-message leaves when the previous reply arrived. Prints p50/p95/p99 reply latency, replies/s
-and the RSS of each server process; saves ``results/chat_latency.json``.
+message leaves when the previous reply arrived, after a think time. Two load shapes are
+measured: ``closed`` (no think time: each user fires the next message the moment a reply
+arrives, the worst case, which measures the server's saturation throughput) and ``chat``
+(1–3 s think time, random per message: a person reading the reply and typing the next
+question — still far faster than real users on Zalo/Telegram). Prints p50/p95/p99 reply
+latency, replies/s and the RSS of each server process; saves ``results/chat_latency.json``.
 
 By default it starts its own stack (scripts/run_all.py's :class:`Stack`, API left out) on
 free ports; ``--url http://127.0.0.1:5005`` measures an already running Rasa instead.
 
-Usage: ``.venv/bin/python bench/chat_latency.py [--users 1 5 20] [--rounds 2] [--url URL]``
+Usage: ``.venv/bin/python bench/chat_latency.py [--users 1 5 20] [--rounds 2] [--url URL]
+[--think closed chat]``
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import socket
 import statistics
 import sys
@@ -99,11 +105,19 @@ def load_average() -> float:
     return round(os.getloadavg()[0], 2)
 
 
+# Think time (seconds, uniform) between a reply and the user's next message, per load shape.
+THINK = {"closed": (0.0, 0.0), "chat": (1.0, 3.0)}
+
+
 async def user(client: httpx.AsyncClient, url: str, sender: str, rounds: int,
-               latencies: list[float], errors: list[str]) -> None:
-    """One simulated user: the conversation ``rounds`` times."""
+               latencies: list[float], errors: list[str],
+               think: tuple[float, float] = (0.0, 0.0)) -> None:
+    """One simulated user: the conversation ``rounds`` times, pausing ``think`` s between."""
+    rng = random.Random(sender)
     for _ in range(rounds):
         for message in CONVERSATION:
+            if think[1] > 0:
+                await asyncio.sleep(rng.uniform(*think))
             start = time.perf_counter()
             try:
                 resp = await client.post(url, json={"sender": sender, "message": message})
@@ -116,18 +130,18 @@ async def user(client: httpx.AsyncClient, url: str, sender: str, rounds: int,
             latencies.append((time.perf_counter() - start) * 1000)
 
 
-async def level(url: str, users: int, rounds: int) -> dict:
-    """Run ``users`` concurrent users; latency stats in ms."""
+async def level(url: str, users: int, rounds: int, shape: str = "closed") -> dict:
+    """Run ``users`` concurrent users with the ``shape`` think time; latency stats in ms."""
     latencies: list[float] = []
     errors: list[str] = []
     limits = httpx.Limits(max_connections=users + 5)
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:
         stamp = int(time.time() * 1000)
         start = time.perf_counter()
-        await asyncio.gather(*(user(client, url, f"bench-{stamp}-{users}-{i}", rounds,
-                                    latencies, errors) for i in range(users)))
+        await asyncio.gather(*(user(client, url, f"bench-{stamp}-{shape}-{users}-{i}", rounds,
+                                    latencies, errors, THINK[shape]) for i in range(users)))
         wall = time.perf_counter() - start
-    return {"users": users, "requests": len(latencies), "errors": len(errors),
+    return {"shape": shape, "users": users, "requests": len(latencies), "errors": len(errors),
             "first_error": errors[0] if errors else None,
             "p50_ms": round(percentile(latencies, 50), 1),
             "p95_ms": round(percentile(latencies, 95), 1),
@@ -142,28 +156,31 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def measure(url: str, levels: list[int], rounds: int, pids: dict[str, int]) -> dict:
-    """Warm up, then every concurrency level."""
+def measure(url: str, levels: list[int], rounds: int, pids: dict[str, int],
+            shapes: tuple[str, ...] = ("closed", "chat")) -> dict:
+    """Warm up, then every load shape at every concurrency level."""
     webhook = url.rstrip("/") + "/webhooks/rest/webhook"
     asyncio.run(level(webhook, 1, 1))  # warm-up: first parse / first KB query
     results = []
-    for users in levels:
+    for shape, users in ((s, u) for s in shapes for u in levels):
         cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
-        row = asyncio.run(level(webhook, users, rounds))
+        row = asyncio.run(level(webhook, users, rounds, shape))
         row["rss_mb"] = {name: round(rss_mb(pid), 1) for name, pid in pids.items()}
         row["cpu_ms_per_reply"] = {
             name: round(1000 * (cpu_seconds(pid) - cpu_before[name]) / max(1, row["requests"]), 1)
             for name, pid in pids.items()}
         row["load_average_1m"] = load_average()
         results.append(row)
-        print(f"{users:>3} users: p50 {row['p50_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  "
+        print(f"{shape:>6} {users:>3} users: p50 {row['p50_ms']:7.1f} ms  "
+              f"p95 {row['p95_ms']:7.1f} ms  "
               f"p99 {row['p99_ms']:7.1f} ms  {row['replies_per_s']:6.1f} replies/s  "
               f"({row['requests']} requests, {row['errors']} errors)  RSS "
               + ", ".join(f"{k} {v:.0f} MiB" for k, v in row["rss_mb"].items())
               + "; CPU/reply " + ", ".join(f"{k} {v:.0f} ms"
                                           for k, v in row.get("cpu_ms_per_reply", {}).items())
               + f"; load avg {row.get('load_average_1m')}", flush=True)
-    return {"levels": results, "conversation": CONVERSATION, "rounds": rounds}
+    return {"levels": results, "conversation": CONVERSATION, "rounds": rounds,
+            "think_s": {k: THINK[k] for k in shapes}}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -172,17 +189,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, nargs="+", default=[1, 5, 20])
     parser.add_argument("--rounds", type=int, default=2, help="conversations per user")
     parser.add_argument("--url", help="an already running Rasa server")
+    parser.add_argument("--think", nargs="+", choices=sorted(THINK), default=["closed", "chat"],
+                        help="load shapes: closed (no think time), chat (1-3 s think time)")
     parser.add_argument("--out", default=str(ROOT / "results" / "chat_latency.json"))
     args = parser.parse_args(argv)
     if args.url:
-        report = measure(args.url, args.users, args.rounds, {})
+        report = measure(args.url, args.users, args.rounds, {}, tuple(args.think))
     else:
         with tempfile.TemporaryDirectory() as tmp:
             ports = Ports(rasa=_free_port(), actions=_free_port(), api=None)
             stack = Stack(ports, log_dir=Path(tmp) / "logs", with_api=False,
                           env={"RASA_TRACKER_DB": str(Path(tmp) / "tracker.db")})
             with stack:
-                report = measure(stack.rasa_url, args.users, args.rounds, stack.pids())
+                report = measure(stack.rasa_url, args.users, args.rounds, stack.pids(),
+                                 tuple(args.think))
                 report["ready_s"] = {k: round(v or 0, 1) for k, v in stack.ready_times().items()}
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
