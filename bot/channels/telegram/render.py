@@ -8,25 +8,15 @@ from collections import OrderedDict
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.channels.text import split_text
+
 TELEGRAM_MAX_TEXT = 4096
 CALLBACK_MAX_BYTES = 64  # Bot API limit on callback_data
 
 
 def split_message(text: str, limit: int = TELEGRAM_MAX_TEXT) -> list[str]:
-    """Split ``text`` into chunks of at most ``limit`` characters, preferring line breaks."""
-    text = text.strip()
-    chunks: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        if cut < limit // 2:
-            cut = text.rfind(" ", 0, limit)
-        if cut < limit // 2:
-            cut = limit
-        chunks.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    if text:
-        chunks.append(text)
-    return chunks
+    """Split ``text`` into Telegram-sized chunks, preferring line breaks."""
+    return split_text(text, limit)
 
 
 class PayloadStore:

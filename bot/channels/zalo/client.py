@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from bot.channels.text import split_text
 from troly06.pii import mask_pii
 
 log = logging.getLogger(__name__)
@@ -16,23 +17,6 @@ ZALO_MAX_TEXT = 2000  # OA text message limit
 
 class ZaloApiError(RuntimeError):
     """The OA API refused a message (non-zero ``error`` in its JSON answer)."""
-
-
-def split_text(text: str, limit: int) -> list[str]:
-    """Split ``text`` into chunks of at most ``limit`` characters, at line/word boundaries."""
-    text = text.strip()
-    chunks: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        if cut < limit // 2:
-            cut = text.rfind(" ", 0, limit)
-        if cut < limit // 2:
-            cut = limit
-        chunks.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    if text:
-        chunks.append(text)
-    return chunks
 
 
 class ZaloClient:
