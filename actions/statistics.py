@@ -76,6 +76,25 @@ def check_access(dispatcher: CollectingDispatcher, tracker: Tracker, locality: s
     return False
 
 
+def locality_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker, question: str,
+                    button_prefix: str, payload_prefix: str) -> tuple[str | None, list[EventType]]:
+    """The locality to answer for, or ``(None, events)`` after asking for one / refusing.
+
+    With no locality known, asks ``question`` with buttons for the main districts; with one
+    the user may not see, refuses (via :func:`check_access`) and clears the slot.
+    """
+    locality = default_locality(tracker)
+    if not locality:
+        dispatcher.utter_message(
+            text=question,
+            buttons=buttons(*((f"{button_prefix} {b['title']}", f"{payload_prefix} {b['title']}")
+                              for b in LOCALITY_BUTTONS[:4])))
+        return None, []
+    if not check_access(dispatcher, tracker, locality):
+        return None, [SlotSet("locality", None)]
+    return locality, []
+
+
 def latest_entities(tracker: Tracker, entity: str) -> list[str]:
     """Values of ``entity`` in the latest user message."""
     return [str(v) for v in tracker.get_latest_entity_values(entity)]
@@ -209,15 +228,11 @@ class ActionStatsCompare(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
         """Compare the named week (default: this week) with the week before."""
-        locality = default_locality(tracker)
+        locality, events = locality_or_ask(
+            dispatcher, tracker, "Bạn muốn so sánh địa bàn nào? Ví dụ: “/sosanh Ngã Bảy”.",
+            "So sánh", "sosanh")
         if not locality:
-            dispatcher.utter_message(
-                text="Bạn muốn so sánh địa bàn nào? Ví dụ: “/sosanh Ngã Bảy”.",
-                buttons=buttons(*((f"So sánh {b['title']}", f"sosanh {b['title']}")
-                                  for b in LOCALITY_BUTTONS[:4])))
-            return []
-        if not check_access(dispatcher, tracker, locality):
-            return [SlotSet("locality", None)]
+            return events
         # "so với tuần trước" names the reference week, not the week to look at.
         named = [p for p in latest_entities(tracker, "period")
                  if p.lower() not in ("tuần trước", "tuan truoc")]
@@ -263,15 +278,12 @@ class ActionStatsTrend(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
         """Answer with the weekly series and a PNG chart (data URL)."""
-        locality = default_locality(tracker)
+        locality, events = locality_or_ask(
+            dispatcher, tracker,
+            "Bạn muốn xem xu hướng của địa bàn nào? Ví dụ: “/xuhuong CCCD Ngã Bảy”.",
+            "Xu hướng", "xuhuong cccd")
         if not locality:
-            dispatcher.utter_message(
-                text="Bạn muốn xem xu hướng của địa bàn nào? Ví dụ: “/xuhuong CCCD Ngã Bảy”.",
-                buttons=buttons(*((f"Xu hướng {b['title']}", f"xuhuong cccd {b['title']}")
-                                  for b in LOCALITY_BUTTONS[:4])))
-            return []
-        if not check_access(dispatcher, tracker, locality):
-            return [SlotSet("locality", None)]
+            return events
         code = indicator_code(tracker) or DEFAULT_INDICATOR
         try:
             text, png = await asyncio.to_thread(_trend, locality, code)
