@@ -25,9 +25,12 @@ def fixture_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {"kb_dir": root / "data", "seeds_dir": root / "reports", "index_dir": root / "index"}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def kb_env(fixture_dirs: dict[str, Path]) -> Iterator[dict[str, Path]]:
-    """Point the settings at the fixture KB for the whole session (restored afterwards)."""
+    """Point the settings at the fixture KB for the knowledge tests only.
+
+    Package scope: restored when tests/knowledge ends, so later packages (API, Rasa e2e,
+    widget) see the real KB and never rebuild var/index from the fixture."""
     names = {"TROLY06_KB_DIR": "kb_dir", "TROLY06_SEEDS_DIR": "seeds_dir",
              "TROLY06_INDEX_DIR": "index_dir"}
     saved = {k: os.environ.get(k) for k in [*names, "TROLY06_ENCODER", "TROLY06_ENCODER_MODEL"]}
@@ -47,7 +50,7 @@ def kb_env(fixture_dirs: dict[str, Path]) -> Iterator[dict[str, Path]]:
     reset_cache()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def fixture_index(kb_env: dict[str, Path]) -> KnowledgeIndex:
     """The fixture index, built once and loaded through the public lazy loader."""
     build_index()
