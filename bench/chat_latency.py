@@ -59,22 +59,32 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[k]
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children (MiB), from /proc."""
-    total = 0
-    pids = [pid]
-    seen: set[int] = set()
-    while pids:
-        current = pids.pop()
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants that still exist, from /proc."""
+    found: list[int] = []
+    pending, seen = [pid], set()
+    while pending:
+        current = pending.pop()
         if current in seen:
             continue
         seen.add(current)
         try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+        found.append(current)
+        pending += [int(c) for c in children]
+    return found
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (MiB), from /proc."""
+    total = 0
+    for current in process_tree(pid):
+        try:
             for line in Path(f"/proc/{current}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-            pids += [int(c) for c in children]
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
     return total / 1024
@@ -84,17 +94,10 @@ def cpu_seconds(pid: int) -> float:
     """User+system CPU time of a process and its children so far (seconds), from /proc."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
-    pids, seen = [pid], set()
-    while pids:
-        current = pids.pop()
-        if current in seen:
-            continue
-        seen.add(current)
+    for current in process_tree(pid):
         try:
             fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / tick
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-            pids += [int(c) for c in children]
         except (FileNotFoundError, ProcessLookupError, PermissionError, IndexError):
             continue
     return total
