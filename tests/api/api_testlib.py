@@ -96,3 +96,12 @@ def wait_for(predicate: Callable[[], Any], timeout: float = 30.0, interval: floa
             return value
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout}s")
+
+
+@contextmanager
+def serving(fake: Any) -> Iterator[Any]:
+    """Serve a fake outside-world server's ``fake.app`` on a free local port over real HTTP;
+    ``fake.url`` is its base URL while it runs."""
+    with LiveServer(fake.app) as server:
+        fake.url = server.url
+        yield fake

@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from bot.channels.chat import ChatService
 from bot.channels.rasa_client import RasaClient, RasaUnavailable
-from tests.api.api_testlib import LiveServer, free_port
+from tests.api.api_testlib import free_port, serving
 
 
 class FakeRasa:
@@ -45,9 +45,7 @@ class FakeRasa:
 
 @pytest.fixture(scope="module")
 def rasa() -> Iterator[FakeRasa]:
-    fake = FakeRasa()
-    with LiveServer(fake.app) as server:
-        fake.url = server.url  # type: ignore[attr-defined]
+    with serving(FakeRasa()) as fake:
         yield fake
 
 

@@ -21,7 +21,7 @@ from bot.channels.telegram import build_application, register_commands
 from bot.channels.telegram.bot import EDITED_NOTE, NOT_OFFICIAL, UNSUPPORTED, deliver
 from bot.channels.telegram.render import PayloadStore, split_message
 from knowledge import answer
-from tests.api.api_testlib import REPORTS, LiveServer, app_env, wait_for
+from tests.api.api_testlib import REPORTS, app_env, serving, wait_for
 from tests.channels.fake_telegram import BOT_USER, FakeBotApi, message, user
 from troly06.config import Settings
 
@@ -77,9 +77,7 @@ class BotRunner:
 
 @pytest.fixture(scope="module")
 def fake() -> Iterator[FakeBotApi]:
-    api = FakeBotApi()
-    with LiveServer(api.app) as server:
-        api.url = server.url  # type: ignore[attr-defined]
+    with serving(FakeBotApi()) as api:
         yield api
 
 

@@ -20,7 +20,7 @@ from api.main import create_app
 from bot.channels.zalo import compute_signature, verify_signature
 from bot.channels.zalo.signature import SignatureError
 from knowledge import answer
-from tests.api.api_testlib import LiveServer, app_env, wait_for
+from tests.api.api_testlib import app_env, serving, wait_for
 
 APP_ID = "4321987654"
 SECRET = "oa-secret-for-tests"
@@ -57,9 +57,7 @@ class FakeOA:
 
 @pytest.fixture(scope="module")
 def oa() -> Iterator[FakeOA]:
-    fake = FakeOA()
-    with LiveServer(fake.app) as server:
-        fake.url = server.url  # type: ignore[attr-defined]
+    with serving(FakeOA()) as fake:
         yield fake
 
 
