@@ -3,7 +3,8 @@
 ``bot/endpoints.yml`` selects it as
 ``type: bot.components.pii_tracker_store.PiiSafeSQLTrackerStore``. Where it stores:
 
-* ``DATABASE_URL`` set (e.g. ``postgresql://user:pw@host:5432/troly06``): that database
+* ``TRACKER_DATABASE_URL`` set: that database (trackers apart from the statistics);
+* else ``DATABASE_URL`` set (e.g. ``postgresql://user:pw@host:5432/troly06``): that database
   (the ``+psycopg`` driver suffix used by the 3.11 app is mapped to Rasa's psycopg2);
 * ``RASA_TRACKER_DB`` set: that SQLite file;
 * otherwise the values in endpoints.yml (default ``var/rasa_tracker.db``, SQLite).
@@ -97,7 +98,8 @@ class PiiSafeSQLTrackerStore(SQLTrackerStore):
 
     def __init__(self, domain: Optional[Any] = None, host: Optional[Text] = None,
                  **kwargs: Any) -> None:
-        url = os.environ.get("DATABASE_URL", "").strip()
+        url = (os.environ.get("TRACKER_DATABASE_URL", "").strip()
+               or os.environ.get("DATABASE_URL", "").strip())
         sqlite_file = os.environ.get("RASA_TRACKER_DB", "").strip()
         if url:
             kwargs.update(_url_parts(url))
