@@ -33,6 +33,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from glob import glob
 from pathlib import Path
@@ -66,6 +67,7 @@ class Replica:
     kind: str  # "rasa" | "actions"
     enabled: bool = True
     routed: bool = False
+    failures: int = 0  # consecutive failed probes
 
 
 @dataclass
@@ -80,6 +82,56 @@ class Timeline:
         at = time.perf_counter() - self.t0
         self.events.append((at, text))
         print(f"[cluster {at:7.1f}s] {text}", flush=True)
+
+
+@dataclass
+class Turn:
+    """One stored user message and how many bot messages answered it."""
+
+    text: str
+    message_id: str | None
+    bot_messages: int
+
+
+def read_user_turns(db_url: str, sender: str) -> list[Turn]:
+    """Read a conversation back from Rasa's SQL tracker store (table ``events``)."""
+    import json
+
+    import psycopg
+
+    turns: list[Turn] = []
+    with psycopg.connect(db_url) as conn:
+        rows = conn.execute("SELECT type_name, data FROM events WHERE sender_id = %s "
+                            "ORDER BY id", (sender,)).fetchall()
+    for type_name, data in rows:
+        if type_name == "user":
+            event = json.loads(data)
+            turns.append(Turn(event.get("text") or "", event.get("message_id"), 0))
+        elif type_name == "bot" and turns:
+            turns[-1].bot_messages += 1
+    return turns
+
+
+PROBE_TIMEOUT_S = 3.0
+FAILURE_THRESHOLD = 3  # like a Kubernetes readinessProbe's failureThreshold
+
+
+def probe(url: str, timeout: float = PROBE_TIMEOUT_S) -> str:
+    """``"ok"`` (2xx), ``"refused"`` (nothing listens: dead or still loading) or ``"failed"``."""
+    from urllib.error import HTTPError, URLError
+    from urllib.request import urlopen
+
+    try:
+        with urlopen(url, timeout=timeout) as resp:  # noqa: S310 - local URLs only
+            return "ok" if 200 <= resp.status < 300 else "failed"
+    except HTTPError:
+        return "failed"
+    except URLError as exc:
+        return "refused" if isinstance(exc.reason, ConnectionRefusedError) else "failed"
+    except ConnectionRefusedError:
+        return "refused"
+    except (OSError, ValueError):
+        return "failed"
 
 
 def pg_bindir() -> Path | None:
@@ -334,6 +386,10 @@ class Cluster:
             time.sleep(0.2)
         return time.perf_counter() - start
 
+    def user_turns(self, sender: str) -> list[Turn]:
+        """The user turns of ``sender`` as stored in the PostgreSQL tracker store, in order."""
+        return read_user_turns(self.db_url, sender)
+
     # ---------------------------------------------------------------- internals ---------
     def _replica(self, name: str) -> Replica:
         for rep in self.replicas:
@@ -383,10 +439,19 @@ class Cluster:
     def _refresh(self, force: bool = False) -> None:
         with self._lock:
             changed = force
-            for rep in self.replicas:
+            def check(rep: Replica) -> str:
                 alive = rep.part.process is not None and rep.part.process.poll() is None
-                ready = alive and _http_ok(rep.part.ready_url, timeout=1.0)
-                if ready and rep.part.ready_after is None:
+                return probe(rep.part.ready_url) if alive else "refused"
+
+            with ThreadPoolExecutor(max_workers=max(1, len(self.replicas))) as pool:
+                states = list(pool.map(check, self.replicas))  # all probes at once
+            for rep, state in zip(self.replicas, states, strict=True):
+                # a busy replica answers its probe late: only FAILURE_THRESHOLD slow probes
+                # in a row take it out; a refused connection (dead, loading) does at once
+                rep.failures = 0 if state == "ok" else rep.failures + 1
+                ready = state == "ok" or (rep.routed and state == "failed"
+                                          and rep.failures < FAILURE_THRESHOLD)
+                if state == "ok" and rep.part.ready_after is None:
                     rep.part.ready_after = time.perf_counter() - rep.part.started_at
                     self.timeline.note(f"{rep.part.name} ready in {rep.part.ready_after:.1f} s")
                 want = ready and rep.enabled

@@ -24,6 +24,7 @@ class FakeRasa:
     def __init__(self) -> None:
         self.received: list[dict[str, Any]] = []
         self.broken = False
+        self.fail_next: list[int] = []  # statuses to answer before answering normally
         self.lock = threading.Lock()
         self.app = Starlette(routes=[
             Route("/", lambda r: PlainTextResponse("Hello from Rasa: 3.6.21")),
@@ -36,6 +37,9 @@ class FakeRasa:
             self.received.append(body)
         if self.broken:
             return JSONResponse({"error": "boom"}, status_code=500)
+        if self.fail_next:
+            return JSONResponse({"error": "replica down"}, status_code=self.fail_next.pop(0),
+                                headers={"Retry-After": "0"})
         return JSONResponse([
             {"recipient_id": body["sender"], "text": "Bạn hỏi: " + body["message"],
              "buttons": [{"title": "Xem menu", "payload": "/start"}]},
@@ -95,3 +99,38 @@ async def test_unreachable_rasa_is_degraded_mode_with_local_commands() -> None:
         assert result.degraded and "thống kê" in result.messages[0]["text"]
     finally:
         await chat.aclose()
+
+
+async def test_transient_failures_are_resent_with_the_same_message_id(rasa: FakeRasa) -> None:
+    client = RasaClient(rasa.url, backoff=0.01)  # type: ignore[attr-defined]
+    rasa.received.clear()
+    rasa.fail_next = [502, 503]
+    try:
+        replies = await client.send("web:r1", "Xin chào")
+    finally:
+        await client.aclose()
+    assert replies[0]["text"] == "Bạn hỏi: Xin chào"
+    ids = {body["message_id"] for body in rasa.received}
+    assert len(rasa.received) == 3 and len(ids) == 1 and len(next(iter(ids))) >= 16
+    assert [body["attempt"] for body in rasa.received] == [1, 2, 3]
+    assert client.retries == 2
+
+
+async def test_each_message_gets_its_own_id_and_retries_are_bounded(rasa: FakeRasa) -> None:
+    client = RasaClient(rasa.url, backoff=0.01, attempts=3)  # type: ignore[attr-defined]
+    rasa.received.clear()
+    try:
+        await client.send("web:r2", "một")
+        await client.send("web:r2", "hai")
+        assert rasa.received[0]["message_id"] != rasa.received[1]["message_id"]
+        rasa.fail_next = [503, 503, 503, 503]
+        with pytest.raises(RasaUnavailable, match="503"):
+            await client.send("web:r2", "ba")
+        assert len(rasa.received) == 2 + 3  # three attempts, then give up
+        rasa.fail_next = [400]
+        with pytest.raises(RasaUnavailable, match="400"):
+            await client.send("web:r2", "bốn")  # a client error is not retried
+        assert len(rasa.received) == 6
+    finally:
+        rasa.fail_next = []
+        await client.aclose()
