@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 INPUTS = ["bot/config.yml", "bot/domain.yml", "nlu_data", "bot/components", "troly06/pii.py"]
 # Runtime-only components (serving, not training): changing them needs no new model.
-RUNTIME_ONLY = {"bot/components/pii_tracker_store.py", "bot/components/channels.py"}
+RUNTIME_ONLY = {"bot/components/pii_tracker_store.py", "bot/components/channels.py",
+                "bot/components/lock_store.py"}
 
 
 def input_files(root: Path = ROOT) -> list[Path]:

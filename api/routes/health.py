@@ -1,4 +1,5 @@
-"""``GET /health``: 200 only when Rasa, the action server, the database and the KB answer."""
+"""Health: ``/health`` (every part), ``/health/ready`` (this replica can serve),
+``/health/live`` (the process answers)."""
 
 from __future__ import annotations
 
@@ -96,3 +97,29 @@ async def get_health(request: Request) -> JSONResponse:
     healthy = all(p.ok for p in parts.values())
     body = HealthOut(status="ok" if healthy else "degraded", parts=parts)
     return JSONResponse(body.model_dump(), status_code=200 if healthy else 503)
+
+
+@router.get("/health/ready", response_model=HealthOut,
+            responses={503: {"model": HealthOut, "description": "Chưa sẵn sàng"}},
+            summary="Sẵn sàng nhận yêu cầu / Readiness")
+async def get_ready(request: Request) -> JSONResponse:
+    """Readiness of this API replica: its database and knowledge base answer.
+
+    Rasa and the action server are left out on purpose: when they are down the API still
+    answers from the knowledge base (degraded mode), so a balancer or Kubernetes must keep
+    sending it traffic. ``/health`` checks everything.
+    """
+    settings = request.app.state.settings
+    parts = dict(await asyncio.gather(
+        _timed("database", asyncio.to_thread(_check_db, settings.sqlalchemy_url)),
+        _timed("knowledge_base", asyncio.to_thread(_check_kb)),
+    ))
+    ready = all(p.ok for p in parts.values())
+    body = HealthOut(status="ok" if ready else "degraded", parts=parts)
+    return JSONResponse(body.model_dump(), status_code=200 if ready else 503)
+
+
+@router.get("/health/live", summary="Tiến trình còn chạy / Liveness")
+async def get_live() -> dict[str, str]:
+    """200 while the process serves HTTP (depends on nothing else)."""
+    return {"status": "ok"}

@@ -148,6 +148,19 @@ def test_health_is_503_with_each_part_when_rasa_is_down(client: TestClient) -> N
     assert parts["database"]["ok"] is True and parts["knowledge_base"]["ok"] is True
 
 
+def test_readiness_ignores_rasa_but_not_the_database(client: TestClient,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    ready = client.get("/health/ready")  # Rasa is down here: the API still serves (KB)
+    assert ready.status_code == 200
+    assert set(ready.json()["parts"]) == {"database", "knowledge_base"}
+    assert client.get("/health/live").json() == {"status": "ok"}
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    monkeypatch.setattr(settings, "database_url", "postgresql+psycopg://nobody@127.0.0.1:1/x")
+    broken = client.get("/health/ready")
+    assert broken.status_code == 503 and broken.json()["parts"]["database"]["ok"] is False
+    assert client.get("/health/live").status_code == 200
+
+
 def test_metrics_expose_requests_latency_and_outcomes(client: TestClient) -> None:
     client.post("/api/ask", json={"question": QUESTION})
     text = client.get("/metrics").text

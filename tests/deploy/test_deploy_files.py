@@ -35,7 +35,7 @@ LOCK_STORE = "bot.components.lock_store.AtomicRedisLockStore"
 PROBES = {
     "rasa": ("/status", "/", 5005),
     "actions": ("/health", "/health", 5055),
-    "api": ("/health", "/metrics", 8000),
+    "api": ("/health/ready", "/health/live", 8000),
     "nginx": ("/nginx-health", "/nginx-health", 80),
 }
 SECRET_NAME = re.compile(r"(PASSWORD|TOKEN|SECRET|DATABASE_URL|REDIS_URL)", re.I)
