@@ -31,7 +31,7 @@ from api.routes import (
     zalo,
 )
 from bot.channels.chat import ChatService
-from bot.channels.media import MediaStore
+from bot.channels.media import SqlMediaStore
 from bot.channels.rasa_client import RasaClient
 from troly06.config import Settings, get_settings
 from troly06.pii import install_log_filter
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, *,
         if owns_chat:
             app.state.chat = ChatService(RasaClient(settings.rasa_url),
                                          on_event=metrics_.on_event)
+        metrics_.rasa_client = getattr(app.state.chat, "rasa", None)
         await zalo.startup(app, settings)
         await telegram.startup(app, settings)
         try:
@@ -83,7 +84,7 @@ def create_app(settings: Settings | None = None, *,
     if chat_service is not None and chat_service.on_event is None:
         chat_service.on_event = metrics_.on_event
     app.state.telegram_app = None
-    app.state.media = MediaStore(settings.public_base_url)
+    app.state.media = SqlMediaStore(settings.public_base_url, url=settings.sqlalchemy_url)
     app.state.zalo = None
 
     install_error_handlers(app)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics
 from prometheus_client.core import CounterMetricFamily, Metric
@@ -37,6 +38,27 @@ class FeedbackCollector(Collector):
         yield family
 
 
+class RasaRetryCollector(Collector):
+    """Messages re-sent to Rasa after a failure, and how many of those were replayed answers
+    (the first attempt had been processed), read from the process's Rasa client."""
+
+    def __init__(self, get_client: Callable[[], Any]) -> None:
+        self.get_client = get_client
+
+    def describe(self) -> list[Metric]:
+        return list(self.collect())
+
+    def collect(self) -> Iterator[Metric]:
+        client = self.get_client()
+        for name, attr, doc in (("troly06_rasa_resent", "retries",
+                                 "Messages re-sent to Rasa with the same message id"),
+                                ("troly06_rasa_replayed", "replayed",
+                                 "Re-sent messages answered from the tracker, not reprocessed")):
+            family = CounterMetricFamily(name, doc)
+            family.add_metric([], float(getattr(client, attr, 0) or 0))
+            yield family
+
+
 class ApiMetrics:
     """Requests, latency, answer outcomes and feedback counters."""
 
@@ -56,6 +78,8 @@ class ApiMetrics:
         for status in ("answered", "not_sure", "refused"):
             self.answers.labels(status=status)
         self.registry.register(FeedbackCollector(database_url))
+        self.rasa_client: Any = None  # set by the app once its Rasa client exists
+        self.registry.register(RasaRetryCollector(lambda: self.rasa_client))
         self.degraded = Counter(
             "troly06_degraded_replies_total",
             "Replies answered from the knowledge base because Rasa was unreachable",

@@ -114,6 +114,7 @@ class Load:
         self.latencies: list[float] = []
         self.turns = 0
         self.failed = 0
+        self.resent = {"gateway": 0, "gateway_replayed": 0}
 
     async def run(self, phase: str, users: int, seconds: float,
                   during: asyncio.Future | None = None) -> PhaseResult:
@@ -134,6 +135,8 @@ class Load:
         finally:
             await api.aclose()
             await gateway.aclose()
+            self.resent["gateway"] += gateway.retries
+            self.resent["gateway_replayed"] += gateway.replayed
         elapsed = time.perf_counter() - start
         return PhaseResult(
             name=phase, users=users, seconds=round(elapsed, 1), turns=self.turns,
@@ -226,6 +229,17 @@ def verify(cluster: Cluster, conversations: list[Conversation]) -> dict:
             "examples": bad}
 
 
+def api_resent(cluster: Cluster) -> dict[str, int]:
+    """The API's own re-sent / replayed counters (Prometheus text at ``/metrics``)."""
+    text = httpx.get(f"http://127.0.0.1:{cluster.ports.api}/metrics", timeout=10).text
+    out = {}
+    for name, key in (("troly06_rasa_resent_total", "api"),
+                      ("troly06_rasa_replayed_total", "api_replayed")):
+        line = next((ln for ln in text.splitlines() if ln.startswith(name + " ")), "")
+        out[key] = int(float(line.split()[1])) if line else -1
+    return out
+
+
 async def kill_and_restart(cluster: Cluster, after: float) -> None:
     """SIGKILL rasa-2 after ``after`` seconds and restart it at once."""
     await asyncio.sleep(after)
@@ -282,7 +296,9 @@ def main(argv: list[str] | None = None) -> int:
             results.append(res)
             # the restarted replica must be back before we call the run done
             await asyncio.to_thread(cluster.wait_routed, ["rasa-2"], 300)
-            return verify(cluster, load.conversations)
+            check = verify(cluster, load.conversations)
+            check["resent_after_failure"] = {**load.resent, **api_resent(cluster)}
+            return check
 
         check = asyncio.run(drive())
 

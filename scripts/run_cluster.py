@@ -184,6 +184,7 @@ http {{
     include {workdir}/upstreams.conf;
     server {{
         listen {HOST}:{ports.public};
+        location = /metrics {{ return 404; }}  # scraped on the API port, never public
         location / {{
             proxy_pass http://api;
             proxy_set_header Host $host;

@@ -1,4 +1,9 @@
-"""Short-lived public URLs for chart images (channels such as Zalo only accept image URLs)."""
+"""Short-lived public URLs for chart images (channels such as Zalo only accept image URLs).
+
+:class:`MediaStore` keeps them in memory (one process); :class:`SqlMediaStore` in the app
+database, so that with several API replicas behind a balancer the image request can reach any
+of them. The API uses the SQL store.
+"""
 
 from __future__ import annotations
 
@@ -50,3 +55,42 @@ class MediaStore:
                 return None
             return f"{self.base_url}/media/{self.put(png)}.png"
         return None
+
+
+class SqlMediaStore(MediaStore):
+    """The same store in the app database (table ``media_images``, see stats migrations)."""
+
+    def __init__(self, base_url: str, *, url: str | None = None, ttl_s: float = 3600.0,
+                 max_bytes: int = 5 * 1024 * 1024) -> None:
+        super().__init__(base_url, ttl_s=ttl_s)
+        self.url = url
+        self.max_bytes = max_bytes
+
+    def _table(self):  # noqa: ANN202 - SQLAlchemy Table
+        import sqlalchemy as sa
+
+        return sa.table("media_images", sa.column("id"), sa.column("created_at"),
+                        sa.column("png"))
+
+    def put(self, png: bytes) -> str:
+        """Store ``png`` (and drop expired images); return its unguessable id."""
+        from stats.store import session_scope
+
+        if len(png) > self.max_bytes:
+            raise ValueError(f"image too large ({len(png)} bytes)")
+        key = secrets.token_urlsafe(16)
+        table, now = self._table(), time.time()
+        with session_scope(self.url, write=True) as session:
+            session.execute(table.delete().where(table.c.created_at < now - self.ttl_s))
+            session.execute(table.insert().values(id=key, created_at=now, png=png))
+        return key
+
+    def get(self, key: str) -> bytes | None:
+        """The stored bytes, or None when unknown or expired."""
+        from stats.store import session_scope
+
+        table = self._table()
+        with session_scope(self.url) as session:
+            row = session.execute(table.select().with_only_columns(table.c.png).where(
+                table.c.id == key, table.c.created_at >= time.time() - self.ttl_s)).first()
+        return bytes(row[0]) if row else None

@@ -51,6 +51,7 @@ class RasaClient:
         self.attempts = max(1, attempts)
         self.backoff = backoff
         self.retries = 0  # re-sent messages since start (exported as a metric by the API)
+        self.replayed = 0  # re-sent messages Rasa answered from the tracker
         self._client = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=httpx.Timeout(timeout, connect=3.0),
@@ -75,11 +76,15 @@ class RasaClient:
             try:
                 resp = await self._client.post("/webhooks/rest/webhook", json=body)
             except httpx.HTTPError as exc:
-                if last:
+                # nothing listening: one quick retry (a balancer in front answers 502/503
+                # instead, which is retried fully); a restart takes tens of seconds anyway
+                if last or (isinstance(exc, httpx.ConnectError) and attempt >= 2):
                     raise RasaUnavailable(f"Rasa unreachable at {self.base_url}: {exc!r}") from exc
                 log.info("Rasa attempt %d failed (%s); retrying", attempt, type(exc).__name__)
             else:
                 if resp.status_code not in RETRY_STATUSES or last:
+                    if resp.headers.get("x-troly06-replayed") == "1":
+                        self.replayed += 1
                     return self._replies(resp, sender)
                 log.info("Rasa attempt %d answered HTTP %d; retrying", attempt,
                          resp.status_code)

@@ -170,6 +170,9 @@ def test_metrics_expose_requests_latency_and_outcomes(client: TestClient) -> Non
     assert re.search(r'troly06_answers_total\{status="answered"\} [1-9]', text)
     assert 'troly06_answers_total{status="refused"}' in text
     assert re.search(r'troly06_degraded_replies_total\{channel="web"\} [1-9]', text)
+    # Rasa is unreachable in these tests: the chat above was re-sent before degraded mode
+    assert re.search(r"troly06_rasa_resent_total [1-9]", text)
+    assert "troly06_rasa_replayed_total 0.0" in text
     assert "079123456789" not in text
 
 
@@ -238,3 +241,17 @@ def test_chart_images_get_a_short_lived_public_url(client: TestClient, settings:
     assert resp.headers["content-type"] == "image/png"
     assert client.get("/media/unknown.png").status_code == 404
     assert store.publish("https://example.org/a.png") == "https://example.org/a.png"
+
+
+def test_a_chart_published_by_one_api_replica_is_served_by_another(
+        client: TestClient, settings: Settings) -> None:
+    import base64
+
+    png = b"\x89PNG\r\n\x1a\nshared"
+    url = client.app.state.media.publish(  # type: ignore[attr-defined]
+        "data:image/png;base64," + base64.b64encode(png).decode())
+    path = url.removeprefix(settings.public_base_url)
+    with TestClient(create_app(settings)) as other:  # a second replica, same database
+        assert other.get(path).content == png
+        other.app.state.media.ttl_s = 0.0  # type: ignore[attr-defined]
+        assert other.get(path).status_code == 404  # expired images are not served

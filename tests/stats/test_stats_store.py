@@ -29,11 +29,11 @@ def test_migration_creates_schema(db_url: str) -> None:
     engine = create_engine(db_url)
     try:
         names = set(inspect(engine).get_table_names())
-        assert {"stats_localities", "stats_reports", "stats_figures",
+        assert {"stats_localities", "stats_reports", "stats_figures", "media_images",
                 "stats_alembic_version"} <= names
         with engine.connect() as conn:
             assert conn.execute(text("SELECT version_num FROM stats_alembic_version")
-                                ).scalar() == "stats_0001"
+                                ).scalar() == "stats_0002"
     finally:
         engine.dispose()
     store.init_db(db_url)  # idempotent
