@@ -7,7 +7,7 @@ RASA := .venv-rasa/bin/rasa
 RASA_DATA := nlu_data
 RASA_ARGS := --domain bot/domain.yml --config bot/config.yml
 
-.PHONY: help install system-deps run test test-fast lint validate train kb-build bench clean
+.PHONY: help install system-deps run cluster test test-fast lint validate train kb-build bench bench-scale clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -15,7 +15,7 @@ help: ## List the targets
 install: ## Create/refresh both Python environments (.venv 3.11, .venv-rasa 3.10)
 	@scripts/setup_envs.sh
 
-system-deps: ## Debian packages the tests use (chromium for the widget test, PostgreSQL)
+system-deps: ## Debian packages the tests use (chromium, PostgreSQL, Redis, nginx)
 	@scripts/install_system_deps.sh
 
 kb-build: install ## Build the knowledge-base FAISS index if the data changed
@@ -26,6 +26,9 @@ train: install ## Train the Rasa model if the NLU/dialogue data changed
 
 run: install kb-build train ## Set up and run the whole assistant (Rasa :5005, actions :5055, API :8000)
 	@$(PY) scripts/run_all.py
+
+cluster: install system-deps kb-build train ## Production topology on localhost: PostgreSQL, Redis, nginx, 2 Rasa, 2 actions, API
+	@$(PY) scripts/run_cluster.py
 
 validate: install ## rasa data validate
 	@$(RASA) data validate $(RASA_ARGS) --data $(RASA_DATA) --fail-on-warnings
@@ -42,6 +45,9 @@ lint: ## ruff + mypy
 bench: install kb-build train ## Run every benchmark under bench/ and print the figures
 	@for b in bench/kb_eval.py bench/ingest_bench.py bench/nlu_eval.py bench/chat_latency.py; do \
 	  echo "== $$b"; $(PY) $$b || exit 1; done
+
+bench-scale: install system-deps kb-build train ## 1 vs 2 Rasa replicas behind nginx, replica killed mid-run
+	@$(PY) bench/scale_load.py
 
 clean: ## Remove build artefacts (indexes, models, databases) — environments stay
 	rm -rf var models results test-artifacts
