@@ -273,10 +273,6 @@ class Cluster:
         """nginx → Rasa replicas (where channel gateways send messages)."""
         return f"http://{HOST}:{self.ports.rasa_lb}"
 
-    def rasa(self, index: int) -> Replica:
-        """The ``index``-th Rasa replica (0-based)."""
-        return [r for r in self.replicas if r.kind == "rasa"][index]
-
     # ---------------------------------------------------------------- start/stop --------
     def start(self) -> Cluster:
         """Start every part; return when each replica is routed (RuntimeError on failure)."""
