@@ -25,12 +25,16 @@ def fixture_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {"kb_dir": root / "data", "seeds_dir": root / "reports", "index_dir": root / "index"}
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def kb_env(fixture_dirs: dict[str, Path]) -> Iterator[dict[str, Path]]:
     """Point the settings at the fixture KB for the knowledge tests only.
 
-    Package scope: restored when tests/knowledge ends, so later packages (API, Rasa e2e,
-    widget) see the real KB and never rebuild var/index from the fixture."""
+    Module scope: restored after each test module, so later tests (API, Rasa e2e, the
+    cluster, widget) and the servers they start see the real KB. (``scope="package"`` is not
+    enough: tests/knowledge has no ``__init__.py`` — it would shadow the ``knowledge``
+    package — so pytest tied the fixture to the session and the variables leaked.) The
+    fixture index is built once; later modules find it fresh (content hash) and only load it.
+    """
     names = {"TROLY06_KB_DIR": "kb_dir", "TROLY06_SEEDS_DIR": "seeds_dir",
              "TROLY06_INDEX_DIR": "index_dir"}
     saved = {k: os.environ.get(k) for k in [*names, "TROLY06_ENCODER", "TROLY06_ENCODER_MODEL"]}
@@ -50,7 +54,7 @@ def kb_env(fixture_dirs: dict[str, Path]) -> Iterator[dict[str, Path]]:
     reset_cache()
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def fixture_index(kb_env: dict[str, Path]) -> KnowledgeIndex:
     """The fixture index, built once and loaded through the public lazy loader."""
     build_index()
