@@ -32,6 +32,7 @@ LOCALITY_REFUSAL = ("Xin lỗi, bạn chưa được phân quyền xem số li�
 LOCALITY_BUTTONS = buttons(("Ngã Bảy", "Ngã Bảy"), ("Vị Thanh", "Vị Thanh"),
                            ("Long Mỹ", "Long Mỹ"), ("Phụng Hiệp", "Phụng Hiệp"),
                            ("Châu Thành", "Châu Thành"), ("Vị Thủy", "Vị Thủy"))
+LOCALITY_QUESTION = "Bạn muốn xem số liệu của địa bàn nào?"
 PERIOD_BUTTONS = buttons(("Tuần này", "tuần này"), ("Tuần trước", "tuần trước"))
 
 
@@ -144,8 +145,7 @@ class ActionAskLocality(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
         """Ask which locality, with buttons."""
-        dispatcher.utter_message(text="Bạn muốn xem số liệu của địa bàn nào?",
-                                 buttons=LOCALITY_BUTTONS)
+        dispatcher.utter_message(text=LOCALITY_QUESTION, buttons=LOCALITY_BUTTONS)
         return []
 
 
@@ -179,8 +179,7 @@ class ActionStatsQuery(Action):
                  SlotSet("last_answer_kind", "stats")]
         locality = tracker.get_slot("locality")
         if not locality:
-            dispatcher.utter_message(text="Bạn muốn xem số liệu của địa bàn nào?",
-                                     buttons=LOCALITY_BUTTONS)
+            dispatcher.utter_message(text=LOCALITY_QUESTION, buttons=LOCALITY_BUTTONS)
             return reset
         if not check_access(dispatcher, tracker, str(locality)):
             return [SlotSet("locality", None), *reset]

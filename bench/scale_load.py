@@ -224,6 +224,7 @@ def verify(cluster: Cluster, conversations: list[Conversation]) -> dict:
     return {"conversations": len(conversations), "senders": len(sent_by),
             "turns_sent": sum(len(c.sent) for c in conversations),
             "turns_failed_at_client": sum(c.failed for c in conversations),
+            "turns_without_reply_at_client": sum(c.empty for c in conversations),
             "turns_lost": lost, "turns_duplicated": duplicated,
             "conversations_reordered": reordered, "stored_turns_unanswered": unanswered,
             "examples": bad}

@@ -24,12 +24,20 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 from urllib.error import URLError
 from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
+PYTHON = str(ROOT / ".venv/bin/python")
+RASA = str(ROOT / ".venv-rasa/bin/rasa")
+# environment of every server process (Rasa, action server, API)
+SERVER_ENV = {
+    "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
+    "PYTHONWARNINGS": "ignore", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    "TROLY06_ACTIONS_WARMUP": "1", "PYTHONUNBUFFERED": "1",
+}
 
 
 @dataclass
@@ -52,6 +60,59 @@ class Part:
     started_at: float = 0.0
     ready_after: float | None = None
     log: IO[bytes] | None = field(default=None, repr=False)
+
+
+def actions_cmd(port: int) -> list[str]:
+    """Command of an action server on ``port``."""
+    return [PYTHON, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+
+
+def rasa_cmd(port: int, models: str, endpoints: str, *extra: str) -> list[str]:
+    """Command of a Rasa server (REST + socket.io, HTTP API for ``/status``) on ``port``."""
+    return [RASA, "run", "--enable-api", "-i", HOST, "-p", str(port), "-m", models,
+            "--credentials", "bot/credentials.yml", "--endpoints", endpoints, *extra]
+
+
+def api_cmd(port: int, *extra: str) -> list[str]:
+    """Command of the API (uvicorn) on ``port``."""
+    return [PYTHON, "-m", "uvicorn", "api.main:app", "--host", HOST, "--port", str(port),
+            *extra]
+
+
+def spawn(part: Part, env: dict[str, str], log: IO[bytes] | None) -> None:
+    """Start ``part`` in its own process group; ``log=None`` leaves output on the terminal."""
+    part.log = log
+    part.started_at = time.perf_counter()
+    part.ready_after = None
+    part.process = subprocess.Popen(part.cmd, cwd=ROOT, env=env, stdout=log,
+                                    stderr=subprocess.STDOUT if log else None,
+                                    start_new_session=True)
+
+
+def signal_group(part: Part, sig: int) -> None:
+    """Send ``sig`` to the part's whole process group, if it still runs."""
+    if part.process is not None and part.process.poll() is None:
+        try:
+            os.killpg(part.process.pid, sig)
+        except ProcessLookupError:
+            pass
+
+
+def stop_parts(parts: list[Part], grace: float = 15.0) -> None:
+    """SIGTERM every part, wait up to ``grace`` seconds in all, SIGKILL what is left."""
+    for part in parts:
+        signal_group(part, signal.SIGTERM)
+    deadline = time.perf_counter() + grace
+    for part in parts:
+        if part.process is None:
+            continue
+        try:
+            part.process.wait(timeout=max(0.1, deadline - time.perf_counter()))
+        except subprocess.TimeoutExpired:
+            signal_group(part, signal.SIGKILL)
+            part.process.wait()
+        if part.log:
+            part.log.close()
 
 
 def _http_ok(url: str, timeout: float = 2.0) -> bool:
@@ -94,11 +155,8 @@ class Stack:
         if with_api is None:
             with_api = (ROOT / "api" / "main.py").exists() and self.ports.api is not None
         self.with_api = with_api
-        self.env = dict(os.environ)
+        self.env = {**os.environ, **SERVER_ENV}
         self.env.update({
-            "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-            "PYTHONWARNINGS": "ignore", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-            "TROLY06_ACTIONS_WARMUP": "1", "PYTHONUNBUFFERED": "1",
             "RASA_URL": f"http://{HOST}:{self.ports.rasa}",
             "ACTION_SERVER_URL": f"http://{HOST}:{self.ports.actions}",
         })
@@ -123,38 +181,29 @@ class Stack:
         return f"http://{HOST}:{self.ports.api}" if self.with_api else None
 
     def _build(self) -> list[Part]:
-        py, rasa = str(ROOT / ".venv/bin/python"), str(ROOT / ".venv-rasa/bin/rasa")
         endpoints = _endpoints_file(self.ports.actions, ROOT / "var" / "run")
         cors = self.env.get("TROLY06_CORS_ORIGINS",
                             "http://127.0.0.1:8000,http://localhost:8000").split(",")
         parts = [
-            Part("actions", [py, "-m", "rasa_sdk", "--actions", "actions",
-                             "--port", str(self.ports.actions)],
-                 f"{self.actions_url}/health"),
-            Part("rasa", [rasa, "run", "--enable-api", "-i", HOST, "-p", str(self.ports.rasa),
-                          "-m", self.models, "--credentials", "bot/credentials.yml",
-                          "--endpoints", str(endpoints), "--cors", *[c for c in cors if c]],
+            Part("actions", actions_cmd(self.ports.actions), f"{self.actions_url}/health"),
+            Part("rasa", rasa_cmd(self.ports.rasa, self.models, str(endpoints),
+                                  "--cors", *[c for c in cors if c]),
                  f"{self.rasa_url}/status"),
         ]
         if self.with_api:
-            parts.append(Part("api", [py, "-m", "uvicorn", "api.main:app", "--host", HOST,
-                                      "--port", str(self.ports.api)],
-                              f"{self.api_url}/health"))
+            assert self.ports.api is not None
+            parts.append(Part("api", api_cmd(self.ports.api), f"{self.api_url}/health"))
         return parts
 
     def start(self) -> Stack:
         """Start every part and wait until each answers (raises RuntimeError on failure)."""
         self.parts = self._build()
         for part in self.parts:
-            out: Any = None
+            log = None
             if self.log_dir is not None:
                 self.log_dir.mkdir(parents=True, exist_ok=True)
-                part.log = open(self.log_dir / f"{part.name}.log", "wb")  # noqa: SIM115
-                out = part.log
-            part.started_at = time.perf_counter()
-            part.process = subprocess.Popen(part.cmd, cwd=ROOT, env=self.env, stdout=out,
-                                            stderr=subprocess.STDOUT if out else None,
-                                            start_new_session=True)
+                log = open(self.log_dir / f"{part.name}.log", "wb")  # noqa: SIM115
+            spawn(part, self.env, log)
             print(f"==> starting {part.name}: {' '.join(part.cmd[:4])} …", flush=True)
         try:
             self._wait_ready()
@@ -190,26 +239,7 @@ class Stack:
 
     def stop(self, grace: float = 15.0) -> None:
         """SIGTERM every part (its whole process group), then SIGKILL what is left."""
-        for part in self.parts:
-            if part.process and part.process.poll() is None:
-                try:
-                    os.killpg(part.process.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-        deadline = time.perf_counter() + grace
-        for part in self.parts:
-            if not part.process:
-                continue
-            try:
-                part.process.wait(timeout=max(0.1, deadline - time.perf_counter()))
-            except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(part.process.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                part.process.wait()
-            if part.log:
-                part.log.close()
+        stop_parts(self.parts, grace)
 
     def pids(self) -> dict[str, int]:
         """Process id of each running part."""

@@ -37,9 +37,22 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from glob import glob
 from pathlib import Path
+from typing import IO
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from scripts.run_all import HOST, ROOT, Part, _http_ok  # noqa: E402
+from scripts.run_all import (  # noqa: E402
+    HOST,
+    ROOT,
+    SERVER_ENV,
+    Part,
+    _http_ok,
+    actions_cmd,
+    api_cmd,
+    rasa_cmd,
+    signal_group,
+    spawn,
+    stop_parts,
+)
 
 DEMO_REPORTS = ("ngabay_2023-07-05.txt", "ngabay_2023-07-12_seed.txt", "ngabay_2023-07-19.txt")
 
@@ -134,6 +147,24 @@ def probe(url: str, timeout: float = PROBE_TIMEOUT_S) -> str:
         return "failed"
 
 
+def start_redis(port: int, data_dir: Path, log: IO[bytes] | None = None) -> Part:
+    """A throwaway redis-server on 127.0.0.1:``port`` (no persistence); returns once it
+    answers PING (RuntimeError if it does not within 20 s)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    part = Part("redis", [shutil.which("redis-server") or "redis-server", "--bind", HOST,
+                          "--port", str(port), "--save", "", "--appendonly", "no",
+                          "--dir", str(data_dir)], "")
+    spawn(part, dict(os.environ), log or open(os.devnull, "wb"))  # noqa: SIM115
+    deadline = time.perf_counter() + 20
+    while subprocess.run(["redis-cli", "-h", HOST, "-p", str(port), "ping"],
+                         capture_output=True, text=True).stdout.strip() != "PONG":
+        if time.perf_counter() > deadline or (part.process and part.process.poll() is not None):
+            stop_parts([part])
+            raise RuntimeError(f"redis-server did not start on port {port}")
+        time.sleep(0.1)
+    return part
+
+
 def pg_bindir() -> Path | None:
     """Newest Debian PostgreSQL bin directory, or None."""
     found = sorted(glob("/usr/lib/postgresql/*/bin/initdb"))
@@ -226,7 +257,7 @@ class Cluster:
     def __init__(self, ports: ClusterPorts | None = None, *, models: str = "models",
                  workdir: Path | None = None, env: dict[str, str] | None = None,
                  fresh_db: bool = False, probe_interval: float = 1.0,
-                 timeout: float = 600.0, with_api: bool = True) -> None:
+                 timeout: float = 600.0) -> None:
         """Configure; nothing starts before :meth:`start`.
 
         ``fresh_db``: drop and recreate the ``troly06`` database (tests, benchmarks).
@@ -238,7 +269,6 @@ class Cluster:
         self.fresh_db = fresh_db
         self.probe_interval = probe_interval
         self.timeout = timeout
-        self.with_api = with_api
         self.timeline = Timeline()
         self.replicas: list[Replica] = []
         self.api: Part | None = None
@@ -249,11 +279,8 @@ class Cluster:
         self._watcher: threading.Thread | None = None
         self._lock = threading.Lock()
         self.db_url = f"postgresql://postgres@{HOST}:{self.ports.postgres}/troly06"
-        self.env = dict(os.environ)
+        self.env = {**os.environ, **SERVER_ENV}
         self.env.update({
-            "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-            "PYTHONWARNINGS": "ignore", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-            "PYTHONUNBUFFERED": "1", "TROLY06_ACTIONS_WARMUP": "1",
             "DATABASE_URL": self.db_url.replace("postgresql://", "postgresql+psycopg://"),
             "REDIS_URL": f"redis://{HOST}:{self.ports.redis}/1",
             "TICKET_LOCK_LIFETIME": "10",
@@ -287,19 +314,15 @@ class Cluster:
             for rep in self.replicas:
                 self._spawn(rep.part)
             self._start_nginx()
-            if self.with_api:
-                self.api = Part("api", [str(ROOT / ".venv/bin/python"), "-m", "uvicorn",
-                                        "api.main:app", "--host", HOST, "--port",
-                                        str(self.ports.api), "--proxy-headers",
-                                        "--forwarded-allow-ips", HOST],
-                                f"http://{HOST}:{self.ports.api}/health")
-                self._spawn(self.api)
+            self.api = Part("api", api_cmd(self.ports.api, "--proxy-headers",
+                                           "--forwarded-allow-ips", HOST),
+                            f"http://{HOST}:{self.ports.api}/health")
+            self._spawn(self.api)
             self._watcher = threading.Thread(target=self._watch, name="cluster-watcher",
                                              daemon=True)
             self._watcher.start()
             self.wait_routed([r.part.name for r in self.replicas], self.timeout)
-            if self.api is not None:
-                self._wait_url(self.api, self.timeout)
+            self._wait_url(self.api, self.timeout)
         except BaseException:
             self.stop()
             raise
@@ -310,21 +333,8 @@ class Cluster:
         self._stop.set()
         if self._watcher is not None:
             self._watcher.join(timeout=5)
-        parts = [r.part for r in self.replicas] + [p for p in (self.api, self.nginx,
-                                                               self.redis) if p]
-        for part in parts:
-            _signal(part, signal.SIGTERM)
-        deadline = time.perf_counter() + 15
-        for part in parts:
-            if part.process is None:
-                continue
-            try:
-                part.process.wait(timeout=max(0.1, deadline - time.perf_counter()))
-            except subprocess.TimeoutExpired:
-                _signal(part, signal.SIGKILL)
-                part.process.wait()
-            if part.log:
-                part.log.close()
+        stop_parts([r.part for r in self.replicas]
+                   + [p for p in (self.api, self.nginx, self.redis) if p])
         if self._pg_started:
             self._pg(["pg_ctl", "-D", str(self._pg_data), "-m", "fast", "stop"], check=False)
             self._pg_started = False
@@ -339,7 +349,7 @@ class Cluster:
     def kill(self, name: str) -> None:
         """SIGKILL one replica (no graceful shutdown: as if its machine died)."""
         rep = self._replica(name)
-        _signal(rep.part, signal.SIGKILL)
+        signal_group(rep.part, signal.SIGKILL)
         if rep.part.process:
             rep.part.process.wait()
         self.timeline.note(f"{name} killed (SIGKILL)")
@@ -395,25 +405,16 @@ class Cluster:
         raise KeyError(name)
 
     def _build_replicas(self) -> None:
-        py, rasa = str(ROOT / ".venv/bin/python"), str(ROOT / ".venv-rasa/bin/rasa")
-        self.replicas = []
-        for i, port in enumerate(self.ports.actions, 1):
-            self.replicas.append(Replica(Part(f"actions-{i}", [
-                py, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
-                f"http://{HOST}:{port}/health"), port, "actions"))
-        for i, port in enumerate(self.ports.rasa, 1):
-            self.replicas.append(Replica(Part(f"rasa-{i}", [
-                rasa, "run", "--enable-api", "-i", HOST, "-p", str(port), "-m", self.models,
-                "--credentials", "bot/credentials.yml", "--endpoints", "deploy/endpoints.yml"],
-                f"http://{HOST}:{port}/status"), port, "rasa"))
+        self.replicas = [
+            Replica(Part(f"actions-{i}", actions_cmd(port), f"http://{HOST}:{port}/health"),
+                    port, "actions") for i, port in enumerate(self.ports.actions, 1)]
+        self.replicas += [
+            Replica(Part(f"rasa-{i}", rasa_cmd(port, self.models, "deploy/endpoints.yml"),
+                         f"http://{HOST}:{port}/status"), port, "rasa")
+            for i, port in enumerate(self.ports.rasa, 1)]
 
-    def _spawn(self, part: Part, env: dict[str, str] | None = None) -> None:
-        part.log = open(self.workdir / "logs" / f"{part.name}.log", "ab")  # noqa: SIM115
-        part.started_at = time.perf_counter()
-        part.ready_after = None
-        part.process = subprocess.Popen(part.cmd, cwd=ROOT, env=env or self.env,
-                                        stdout=part.log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+    def _spawn(self, part: Part) -> None:
+        spawn(part, self.env, open(self.workdir / "logs" / f"{part.name}.log", "ab"))  # noqa: SIM115
 
     def _wait_url(self, part: Part, timeout: float) -> None:
         deadline = time.perf_counter() + timeout
@@ -487,19 +488,8 @@ class Cluster:
                            f" actions :{self.ports.actions_lb}")
 
     def _start_redis(self) -> None:
-        rdir = self.workdir / "redis"
-        rdir.mkdir(exist_ok=True)
-        self.redis = Part("redis", [shutil.which("redis-server") or "redis-server",
-                                    "--bind", HOST, "--port", str(self.ports.redis),
-                                    "--save", "", "--appendonly", "no", "--dir", str(rdir)],
-                          "")
-        self._spawn(self.redis)
-        deadline = time.perf_counter() + 20
-        while subprocess.run(["redis-cli", "-h", HOST, "-p", str(self.ports.redis), "ping"],
-                             capture_output=True, text=True).stdout.strip() != "PONG":
-            if time.perf_counter() > deadline or self.redis.process.poll() is not None:
-                raise RuntimeError(f"redis did not start (see {self.workdir}/logs/redis.log)")
-            time.sleep(0.1)
+        self.redis = start_redis(self.ports.redis, self.workdir / "redis",
+                                 open(self.workdir / "logs" / "redis.log", "ab"))  # noqa: SIM115
         self.timeline.note(f"redis up on :{self.ports.redis}")
 
     # PostgreSQL runs as the 'postgres' system user when we are root (it refuses root).
@@ -544,14 +534,6 @@ class Cluster:
         reports = [str(ROOT / "tests" / "data" / "reports" / n) for n in DEMO_REPORTS]
         subprocess.run(cli + ["ingest", *reports], cwd=ROOT, env=self.env,
                        capture_output=True, timeout=300)  # duplicates are reported, not errors
-
-
-def _signal(part: Part, sig: int) -> None:
-    if part.process is not None and part.process.poll() is None:
-        try:
-            os.killpg(part.process.pid, sig)
-        except ProcessLookupError:
-            pass
 
 
 def main(argv: list[str] | None = None) -> int:

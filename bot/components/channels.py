@@ -49,9 +49,9 @@ _COMMANDS: dict[str, str] = {
     "thongke": "thongke", "sosanh": "sosanh", "xuhuong": "xuhuong",
     "hotro": "gặp cán bộ hỗ trợ", "lienhe": "gặp cán bộ hỗ trợ",
 }
+_COMMAND_RE = re.compile(r"^\s*/(\w+)(?:@\w+)?\s*(.*)$", re.DOTALL)
 _MESSAGE_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 log = logging.getLogger(__name__)
-_COMMAND_RE = re.compile(r"^\s*/(\w+)(?:@\w+)?\s*(.*)$", re.DOTALL)
 
 
 def rewrite_command(text: str) -> str:

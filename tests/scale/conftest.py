@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from scripts.run_cluster import ensure_system_packages
+from scripts.run_all import stop_parts
+from scripts.run_cluster import ensure_system_packages, start_redis
 from tests.rasa.conftest import free_port
 
 
@@ -36,16 +35,7 @@ def redis_port() -> Iterator[int]:
     need_cluster_packages()
     port = free_port()
     workdir = private_workdir("troly06-redis-")
-    proc = subprocess.Popen([shutil.which("redis-server") or "redis-server", "--bind",
-                             "127.0.0.1", "--port", str(port), "--save", "", "--dir",
-                             str(workdir)], stdout=subprocess.DEVNULL)
-    deadline = time.time() + 20
-    while subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True,
-                         text=True).stdout.strip() != "PONG":
-        if time.time() > deadline or proc.poll() is not None:
-            pytest.fail("redis-server did not start")
-        time.sleep(0.1)
+    redis = start_redis(port, workdir)
     yield port
-    proc.terminate()
-    proc.wait(timeout=10)
+    stop_parts([redis])
     shutil.rmtree(workdir, ignore_errors=True)
