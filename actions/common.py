@@ -6,24 +6,42 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from troly06.pii import mask_pii
+from stats.access import Official
+from troly06.identity import ANONYMOUS, METADATA_KEY, Identity, verify_identity
+from troly06.pii import MASKS, mask_pii
 
-KNOWN_CHANNELS = ("telegram", "zalo", "rest", "api", "socketio", "web")
+
+def identity(tracker: Tracker) -> Identity:
+    """Who sent the latest message, as the gateway signed it; anonymous when unverified.
+
+    The Rasa ``sender`` string and ``input_channel`` are chosen by whoever calls Rasa, so they
+    prove nothing: only a valid, fresh signature over this conversation's sender id does.
+    """
+    from troly06.config import get_settings
+
+    settings = get_settings()
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    found = verify_identity(metadata.get(METADATA_KEY) if isinstance(metadata, dict) else None,
+                            tracker.sender_id or "", settings.secret("identity"),
+                            max_age_s=settings.identity_max_age_s)
+    return found or ANONYMOUS
+
+
+def current_official(tracker: Tracker) -> Official | None:
+    """The official behind the verified identity of the latest message, or None."""
+    from stats.access import get_store
+    from troly06.config import get_settings
+
+    who = identity(tracker)
+    if who.official is None:
+        return None
+    return get_store(get_settings().officials_file).get(who.official)
 
 
 def channel_and_user(tracker: Tracker) -> tuple[str, str]:
-    """Which channel and channel user id this conversation belongs to.
-
-    Gateways that forward other channels to the REST webhook (the API's Telegram and Zalo
-    handlers) use sender ids of the form ``"<channel>:<user id>"``; otherwise the Rasa input
-    channel name (``rest``, ``socketio``) and the sender id are used as they are.
-    """
-    sender = tracker.sender_id or ""
-    prefix, sep, rest = sender.partition(":")
-    if sep and prefix.lower() in KNOWN_CHANNELS and rest:
-        return prefix.lower(), rest
-    channel = tracker.get_latest_input_channel() or "rest"
-    return channel, sender
+    """(channel, user id) of the verified identity; ("anonymous", "") when unverified."""
+    who = identity(tracker)
+    return who.channel, who.user_id
 
 
 def latest_text(tracker: Tracker) -> str:
@@ -35,7 +53,7 @@ def had_pii(tracker: Tracker) -> bool:
     """True when the latest user message carried an ID or phone number (now masked)."""
     flagged: Any = tracker.latest_message.get("pii") or []
     text = str(tracker.latest_message.get("text") or "")
-    return bool(flagged) or "[số định danh đã ẩn]" in text or "[số điện thoại đã ẩn]" in text
+    return bool(flagged) or any(mask in text for mask in MASKS)
 
 
 def buttons(*pairs: tuple[str, str]) -> list[dict[str, str]]:

@@ -1,6 +1,7 @@
 """Statistics for officials: ``/thongke``, ``/sosanh``, ``/xuhuong`` and the same in words.
 
-Thin wrappers over the ``stats`` package: access control (:func:`stats.access.can_view`),
+Thin wrappers over the ``stats`` package: access control (:func:`stats.access.authorize` on the
+gateway-signed identity),
 periods in words (:func:`stats.periods.parse_period`), queries and Vietnamese summaries
 (:mod:`stats.queries`, :mod:`stats.formatting`). Non-officials get a polite refusal (logged
 by ``stats.access`` without the message). ``action_ask_locality`` / ``action_ask_period``
@@ -19,7 +20,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import buttons, channel_and_user, latest_text
+from actions.common import buttons, channel_and_user, current_official, latest_text
 
 log = logging.getLogger(__name__)
 
@@ -42,14 +43,13 @@ def _today() -> date:
     return today()
 
 
-def official_localities(channel: str, user: str) -> list[str] | None:
-    """Localities the official may see, or None when the user is not an official."""
-    from stats.access import find_official
+CONFIRM_QUESTION = "Bạn muốn xem số liệu của địa bàn nào: {options}?"
 
-    official = find_official(channel, user)
-    if official is None:
-        return None
-    return list(getattr(official, "localities", []) or [])
+
+def official_localities(tracker: Tracker) -> list[str] | None:
+    """Localities the verified official may see, or None when the user is not an official."""
+    official = current_official(tracker)
+    return None if official is None else list(official.localities)
 
 
 def default_locality(tracker: Tracker) -> str | None:
@@ -57,32 +57,45 @@ def default_locality(tracker: Tracker) -> str | None:
     locality = tracker.get_slot("locality")
     if locality:
         return str(locality)
-    localities = official_localities(*channel_and_user(tracker)) or []
+    localities = official_localities(tracker) or []
     if len(localities) == 1 and "*" not in localities[0]:
         return localities[0]
     return None
 
 
-def check_access(dispatcher: CollectingDispatcher, tracker: Tracker, locality: str) -> bool:
-    """True when the user may see ``locality``; otherwise sends the polite refusal."""
-    from stats.access import can_view
+def authorized_locality(dispatcher: CollectingDispatcher, tracker: Tracker,
+                        locality: str) -> str | None:
+    """The resolved unit's name to query, or None after refusing or asking to confirm.
 
+    The requested name is resolved first and the resolved unit is checked against the
+    verified official's scope (:func:`stats.access.authorize`); a loose or ambiguous match
+    is asked back, never answered.
+    """
+    from stats.access import authorize, log_refusal
+
+    official = current_official(tracker)
+    decision = authorize(official, locality)
+    if decision.allowed and decision.unit is not None:
+        return decision.unit.display
     channel, user = channel_and_user(tracker)
-    if can_view(channel, user, locality):
-        return True
-    if official_localities(channel, user) is None:
+    log_refusal(channel, user, locality, decision.status)
+    if decision.status == "not_official":
         dispatcher.utter_message(text=REFUSAL)
+    elif decision.status == "confirm":
+        options = [u.display for u in decision.candidates]
+        dispatcher.utter_message(text=CONFIRM_QUESTION.format(options=" hay ".join(options)),
+                                 buttons=buttons(*((o, o) for o in options)))
     else:
         dispatcher.utter_message(text=LOCALITY_REFUSAL.format(locality=locality))
-    return False
+    return None
 
 
 def locality_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker, question: str,
                     button_prefix: str, payload_prefix: str) -> tuple[str | None, list[EventType]]:
-    """The locality to answer for, or ``(None, events)`` after asking for one / refusing.
+    """The resolved locality to answer for, or ``(None, events)`` after asking / refusing.
 
     With no locality known, asks ``question`` with buttons for the main districts; with one
-    the user may not see, refuses (via :func:`check_access`) and clears the slot.
+    the user may not see, refuses (via :func:`authorized_locality`) and clears the slot.
     """
     locality = default_locality(tracker)
     if not locality:
@@ -91,9 +104,10 @@ def locality_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker, question
             buttons=buttons(*((f"{button_prefix} {b['title']}", f"{payload_prefix} {b['title']}")
                               for b in LOCALITY_BUTTONS[:4])))
         return None, []
-    if not check_access(dispatcher, tracker, locality):
+    resolved = authorized_locality(dispatcher, tracker, locality)
+    if resolved is None:
         return None, [SlotSet("locality", None)]
-    return locality, []
+    return resolved, []
 
 
 def latest_entities(tracker: Tracker, entity: str) -> list[str]:
@@ -181,8 +195,10 @@ class ActionStatsQuery(Action):
         if not locality:
             dispatcher.utter_message(text=LOCALITY_QUESTION, buttons=LOCALITY_BUTTONS)
             return reset
-        if not check_access(dispatcher, tracker, str(locality)):
+        resolved = authorized_locality(dispatcher, tracker, str(locality))
+        if resolved is None:
             return [SlotSet("locality", None), *reset]
+        locality = resolved
         period = resolve_period(tracker.get_slot("period"), latest_text(tracker))
         if period is None:
             dispatcher.utter_message(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader
@@ -10,10 +10,8 @@ from fastapi.security import APIKeyHeader
 from api.errors import ApiError
 from api.metrics import ApiMetrics
 from bot.channels.chat import ChatService
+from stats.access import Official, OfficialStore
 from troly06.config import Settings
-
-if TYPE_CHECKING:
-    from stats.access import Official
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -39,19 +37,53 @@ api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
                               description="Khóa API của cán bộ (config/officials.yaml)")
 
 
-def require_official(api_key: Annotated[str | None, Depends(api_key_header)],
-                     settings: SettingsDep) -> Official:
-    """Authenticate an official by the ``X-API-Key`` header (401 missing, 403 unknown)."""
+def get_officials(settings: SettingsDep) -> OfficialStore:
+    """The validated officials store (cached; reloaded when the file changes)."""
+    from stats.access import get_store  # noqa: PLC0415
+
+    return get_store(settings.officials_file)
+
+
+OfficialsDep = Annotated[OfficialStore, Depends(get_officials)]
+
+
+def official_from_key(api_key: str | None, officials: OfficialStore) -> Official:
+    """The official owning ``api_key`` (401 missing, 403 unknown)."""
     if not api_key:
         raise ApiError(401, "api_key_required", "Cần khóa API của cán bộ (tiêu đề X-API-Key).",
                        "An official's API key is required (X-API-Key header).")
-    from stats.access import official_for_api_key
-
-    official = official_for_api_key(api_key.strip(), path=settings.officials_file)
+    official = officials.for_api_key(api_key.strip())
     if official is None:
         raise ApiError(403, "api_key_invalid", "Khóa API không hợp lệ hoặc không có quyền.",
                        "Invalid API key or not allowed.")
     return official
 
 
-OfficialDep = Annotated["Official", Depends(require_official)]
+def require_official(api_key: Annotated[str | None, Depends(api_key_header)],
+                     officials: OfficialsDep) -> Official:
+    """Authenticate an official by the ``X-API-Key`` header (401 missing, 403 unknown)."""
+    return official_from_key(api_key, officials)
+
+
+OfficialDep = Annotated[Official, Depends(require_official)]
+
+
+def session_official(request: Request, settings: Settings,
+                     officials: OfficialStore) -> Official | None:
+    """The official of a valid widget session cookie + CSRF header, or None.
+
+    A cookie without a matching CSRF token is refused (403), never silently ignored: the
+    request would otherwise run as an anonymous citizen and hide a forged attempt.
+    """
+    from api import session
+
+    token = request.cookies.get(session.COOKIE)
+    if not token:
+        return None
+    official_id = session.verify(token, request.headers.get(session.CSRF_HEADER),
+                                 settings.secret("session"))
+    official = officials.get(official_id) if official_id else None
+    if official is None:
+        raise ApiError(403, "session_invalid", "Phiên đăng nhập không hợp lệ hoặc đã hết hạn, "
+                       "vui lòng đăng nhập lại.", "Invalid or expired session (or CSRF token).")
+    return official

@@ -17,7 +17,13 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
 from api.metrics import ApiMetrics
-from api.middleware import GuardMiddleware, SlidingWindowLimiter
+from api.middleware import (
+    GuardMiddleware,
+    Limiter,
+    RedisLimiter,
+    SlidingWindowLimiter,
+    parse_networks,
+)
 from api.routes import (
     ask,
     chat,
@@ -34,7 +40,7 @@ from bot.channels.chat import ChatService
 from bot.channels.media import SqlMediaStore
 from bot.channels.rasa_client import RasaClient
 from troly06.config import Settings, get_settings
-from troly06.pii import install_log_filter
+from troly06.pii import install_log_masking
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -54,9 +60,10 @@ def create_app(settings: Settings | None = None, *,
                chat_service: ChatService | None = None) -> FastAPI:
     """Build the FastAPI app from ``settings`` (default: the process settings)."""
     settings = settings or get_settings()
-    install_log_filter()
-    for name in ("uvicorn.access", "uvicorn.error"):  # they do not propagate to the root
-        install_log_filter(logging.getLogger(name))
+    settings.check_production()
+    install_log_masking()
+    for name in ("uvicorn", "uvicorn.access", "uvicorn.error"):  # own handlers, no propagation
+        install_log_masking(logging.getLogger(name))
     metrics_ = ApiMetrics(settings.sqlalchemy_url)
 
     @asynccontextmanager
@@ -64,6 +71,7 @@ def create_app(settings: Settings | None = None, *,
         owns_chat = app.state.chat is None
         if owns_chat:
             app.state.chat = ChatService(RasaClient(settings.rasa_url),
+                                         identity_key=settings.secret("identity"),
                                          on_event=metrics_.on_event)
         metrics_.rasa_client = getattr(app.state.chat, "rasa", None)
         await zalo.startup(app, settings)
@@ -76,8 +84,10 @@ def create_app(settings: Settings | None = None, *,
             if owns_chat:
                 await app.state.chat.aclose()
 
+    docs = {} if settings.docs_enabled else {"docs_url": None, "redoc_url": None,
+                                            "openapi_url": None}
     app = FastAPI(title="Trợ lý Đề án 06 — API", version="0.1.0", description=DESCRIPTION,
-                  lifespan=lifespan)
+                  lifespan=lifespan, **docs)
     app.state.settings = settings
     app.state.metrics = metrics_
     app.state.chat = chat_service
@@ -89,14 +99,17 @@ def create_app(settings: Settings | None = None, *,
 
     install_error_handlers(app)
     # Added last = outermost: even 413/429 answers carry the CORS headers.
-    app.add_middleware(GuardMiddleware, metrics=metrics_,
-                       limiter=SlidingWindowLimiter(settings.rate_limit_per_minute),
-                       max_upload_bytes=settings.max_upload_bytes)
+    limiter: Limiter = (RedisLimiter(settings.redis_url, settings.rate_limit_per_minute)
+                        if settings.redis_url else
+                        SlidingWindowLimiter(settings.rate_limit_per_minute))
+    app.add_middleware(GuardMiddleware, metrics=metrics_, limiter=limiter,
+                       max_upload_bytes=settings.max_upload_bytes,
+                       trusted_proxies=parse_networks(settings.trusted_proxies))
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origin_list,
-        allow_methods=["GET", "POST"],
-        allow_headers=["Content-Type", "X-API-Key"],
+        allow_methods=["GET", "POST", "DELETE"],
+        allow_headers=["Content-Type", "X-API-Key", "X-CSRF-Token"],
         max_age=600,
     )
     for module in (chat, ask, stats, reports, health, metrics, widget, media, zalo, telegram):

@@ -33,6 +33,21 @@ HOST = "127.0.0.1"
 PYTHON = str(ROOT / ".venv/bin/python")
 RASA = str(ROOT / ".venv-rasa/bin/rasa")
 # environment of every server process (Rasa, action server, API)
+RASA_READY_PATH = "/webhooks/rest/"  # 200 once a model is loaded (bot.components.channels)
+SECRET_VARS = ("TROLY06_IDENTITY_KEY", "TROLY06_ACTION_TOKEN", "TROLY06_SESSION_KEY")
+
+
+def shared_secrets(env: dict[str, str]) -> dict[str, str]:
+    """The secrets every server of one stack must share, fresh ones for those ``env`` lacks.
+
+    API and action server share the identity key, Rasa and the action server the action
+    token; generated per stack unless the environment sets them (production does).
+    """
+    import secrets
+
+    return {var: env.get(var) or secrets.token_urlsafe(32) for var in SECRET_VARS}
+
+
 SERVER_ENV = {
     "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
     "PYTHONWARNINGS": "ignore", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
@@ -64,19 +79,19 @@ class Part:
 
 def actions_cmd(port: int) -> list[str]:
     """Command of an action server on ``port``."""
-    return [PYTHON, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+    return [PYTHON, "-m", "actions._server", "--actions", "actions", "--port", str(port)]
 
 
 def rasa_cmd(port: int, models: str, endpoints: str, *extra: str) -> list[str]:
-    """Command of a Rasa server (REST + socket.io, HTTP API for ``/status``) on ``port``."""
-    return [RASA, "run", "--enable-api", "-i", HOST, "-p", str(port), "-m", models,
+    """Command of a Rasa server (the REST channel only; its HTTP API stays off) on ``port``."""
+    return [RASA, "run", "-i", HOST, "-p", str(port), "-m", models,
             "--credentials", "bot/credentials.yml", "--endpoints", endpoints, *extra]
 
 
 def api_cmd(port: int, *extra: str) -> list[str]:
     """Command of the API (uvicorn) on ``port``."""
     return [PYTHON, "-m", "uvicorn", "api.main:app", "--host", HOST, "--port", str(port),
-            *extra]
+            "--no-proxy-headers", *extra]  # the API reads X-Forwarded-For from trusted proxies
 
 
 def spawn(part: Part, env: dict[str, str], log: IO[bytes] | None) -> None:
@@ -156,6 +171,7 @@ class Stack:
             with_api = (ROOT / "api" / "main.py").exists() and self.ports.api is not None
         self.with_api = with_api
         self.env = {**os.environ, **SERVER_ENV}
+        self.env.update(shared_secrets({**self.env, **(env or {})}))
         self.env.update({
             "RASA_URL": f"http://{HOST}:{self.ports.rasa}",
             "ACTION_SERVER_URL": f"http://{HOST}:{self.ports.actions}",
@@ -188,7 +204,7 @@ class Stack:
             Part("actions", actions_cmd(self.ports.actions), f"{self.actions_url}/health"),
             Part("rasa", rasa_cmd(self.ports.rasa, self.models, str(endpoints),
                                   "--cors", *[c for c in cors if c]),
-                 f"{self.rasa_url}/status"),
+                 f"{self.rasa_url}{RASA_READY_PATH}"),
         ]
         if self.with_api:
             assert self.ports.api is not None

@@ -11,7 +11,7 @@ Everything binds to 127.0.0.1; the Debian packages (PostgreSQL, Redis, nginx) ar
     Redis      :6380  Rasa lock store (``bot.components.lock_store.AtomicRedisLockStore``)
 
 Open-source nginx has no active health checks, so a watcher thread polls every replica
-(Rasa ``/status``, actions ``/health``) each ``--probe-interval`` seconds and rewrites the
+(Rasa ``/webhooks/rest/``, actions ``/health``) each ``--probe-interval`` seconds and rewrites the
 upstream list — a replica that is down or still loading its model is marked ``down`` and
 nginx is reloaded (graceful, no dropped connection). Between two probes nginx's passive checks
 (``proxy_next_upstream error``) send a refused connection to the other replica; a request
@@ -42,6 +42,7 @@ from typing import IO
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from scripts.run_all import (  # noqa: E402
     HOST,
+    RASA_READY_PATH,
     ROOT,
     SERVER_ENV,
     Part,
@@ -49,6 +50,7 @@ from scripts.run_all import (  # noqa: E402
     actions_cmd,
     api_cmd,
     rasa_cmd,
+    shared_secrets,
     signal_group,
     spawn,
     stop_parts,
@@ -280,6 +282,7 @@ class Cluster:
         self._lock = threading.Lock()
         self.db_url = f"postgresql://postgres@{HOST}:{self.ports.postgres}/troly06"
         self.env = {**os.environ, **SERVER_ENV}
+        self.env.update(shared_secrets({**self.env, **(env or {})}))
         self.env.update({
             "DATABASE_URL": self.db_url.replace("postgresql://", "postgresql+psycopg://"),
             "REDIS_URL": f"redis://{HOST}:{self.ports.redis}/1",
@@ -410,7 +413,7 @@ class Cluster:
                     port, "actions") for i, port in enumerate(self.ports.actions, 1)]
         self.replicas += [
             Replica(Part(f"rasa-{i}", rasa_cmd(port, self.models, "deploy/endpoints.yml"),
-                         f"http://{HOST}:{port}/status"), port, "rasa")
+                         f"http://{HOST}:{port}{RASA_READY_PATH}"), port, "rasa")
             for i, port in enumerate(self.ports.rasa, 1)]
 
     def _spawn(self, part: Part) -> None:

@@ -31,12 +31,13 @@ from stats.queries import (
                            resolve_code,
                            trend,
 )
-from stats.store import IngestResult, ingest_report, init_db
+from stats.store import IngestResult, ingest_document, ingest_report, init_db, revert_report
 
 __all__ = [
     "Comparison", "FiguresResult", "IngestResult", "ParsedReport", "RankRow", "ReportRejected",
     "StatsError", "TrendPoint", "UnknownIndicator", "UnknownLocality", "chart_png",
-    "compare_periods", "get_figures", "ingest_report", "init_db", "latest_report",
+    "compare_periods", "get_figures", "ingest_document", "ingest_report", "init_db",
+    "latest_report",
     "list_localities", "load_catalogue", "parse_report", "province_total", "rank",
-    "resolve_code", "trend",
+    "resolve_code", "revert_report", "trend",
 ]

@@ -1,66 +1,121 @@
-"""Who may see statistics: officials configured in ``config/officials.yaml``.
+"""Who may see and send statistics: officials, their scopes, and the checks on both.
 
-Format (path from ``TROLY06_OFFICIALS_FILE``)::
+Officials live in one YAML file (``TROLY06_OFFICIALS_FILE``), loaded once into a validated
+:class:`OfficialStore` and reloaded only when the file changes::
 
     officials:
-      - name: Nguyễn Văn A
-        channel: telegram          # telegram | zalo | rest | api
-        user_id: "123456789"       # channel user id (api: use api_key instead)
-        localities: ["Ngã Bảy"]    # names with or without diacritics/prefix,
-                                   # "Hậu Giang/*" = every district of a province, "*" = all
+      - id: ngabay-telegram            # stable id (ASCII); carried in signed identities
+        name: Nguyễn Văn A
+        channel: telegram              # telegram | zalo | api
+        user_id: "123456789"           # telegram / zalo: the channel's user id
+        # api: the SHA-256 of a key of >= 32 characters (``troly06 officials new-key``)
+        # api_key_sha256: "9f86d081884c7d65..."
+        localities: ["thành phố Ngã Bảy"]   # "*", "Hậu Giang/*", "huyện Long Mỹ"…
 
-Refusals are logged with the channel, a hash of the user id and the locality only —
-never the message text.
+Scopes are resolved when the file is loaded, against the gazetteer, and stored as units
+(name, level, province): a scope that names no unit, or more than one ("Long Mỹ" is both a
+huyện and a thị xã), makes the file invalid. Requests are resolved the same way first and
+the *unit* is checked, never the typed string; a name that only matches loosely is returned
+as "confirm" with its candidates, never answered. ``channel: rest`` officials are gone: a
+sender string proves nothing.
+
+Refusals are logged with the channel, a hash of the user id and the locality only.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import hmac
 import logging
-from dataclasses import dataclass
+import re
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import yaml
 
-from stats.parser import known_localities
-from stats.textnorm import locality_key, nfc
-from troly06.config import get_settings
-from troly06.pii import install_log_filter
+from stats.parser import KnownLocality, known_localities
+from stats.textnorm import fold, locality_key, nfc
 
 log = logging.getLogger("troly06.stats.access")
-install_log_filter(log)
 
-CHANNELS = ("telegram", "zalo", "rest", "api")
+CHANNELS = ("telegram", "zalo", "api")
+MIN_KEY_CHARS = 32
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+LEVEL_WORDS = {"thanh pho": "thành phố", "tp": "thành phố", "thi xa": "thị xã",
+               "tx": "thị xã", "huyen": "huyện", "quan": "quận", "tinh": "tỉnh"}
+
+
+class OfficialsFileError(ValueError):
+    """The officials file is invalid; the message says which entry and why."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A resolved locality: a district-level unit, or a whole province (``level="tỉnh"``)."""
+
+    name: str
+    level: str
+    province: str
+
+    @property
+    def is_province(self) -> bool:
+        return self.level == "tỉnh"
+
+    @property
+    def display(self) -> str:
+        """"thị xã Long Mỹ", "tỉnh Hậu Giang" — what the queries resolve exactly."""
+        return f"{self.level} {self.name}".strip()
 
 
 @dataclass(frozen=True)
 class Official:
-    """One official and the localities they may see."""
+    """One official and the units they may see (``everything``: scope "*")."""
 
+    id: str
     name: str
     channel: str
     user_id: str | None
-    api_key: str | None
-    localities: tuple[str, ...]
+    api_key_sha256: str | None
+    units: tuple[Unit, ...] = ()
+    provinces: tuple[str, ...] = ()
+    everything: bool = False
 
-    def sees(self, locality: str) -> bool:
-        """True when ``locality`` (a district or "tỉnh X") is within this official's scope."""
-        key = locality_key(locality)
-        province_of = {locality_key(k.name): locality_key(k.province) for k in known_localities()}
-        is_province = nfc(locality).strip().lower().startswith("tỉnh") or (
-            key in {locality_key(k.province) for k in known_localities()}
-            and key not in province_of)
-        for scope in self.localities:
-            if scope.strip() == "*":
-                return True
-            if scope.endswith("/*"):
-                prov = locality_key(scope[:-2])
-                if key == prov or province_of.get(key) == prov:
-                    return True
-            elif not is_province and locality_key(scope) == key:
-                return True
-        return False
+    @property
+    def localities(self) -> tuple[str, ...]:
+        """The scope as text, for replies ("thành phố Ngã Bảy", "Hậu Giang/*", "*")."""
+        if self.everything:
+            return ("*",)
+        return tuple(u.display for u in self.units) + tuple(f"{p}/*" for p in self.provinces)
+
+    def sees(self, unit: Unit) -> bool:
+        """True when ``unit`` is within this official's scope."""
+        if self.everything:
+            return True
+        if unit.province and any(locality_key(p) == locality_key(unit.province)
+                                 for p in self.provinces):
+            return True
+        return not unit.is_province and unit in self.units
+
+
+Status = Literal["allowed", "denied", "confirm", "unknown", "not_official"]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome of :func:`authorize`."""
+
+    status: Status
+    unit: Unit | None = None
+    candidates: tuple[Unit, ...] = field(default=())
+    requested: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        return self.status == "allowed"
 
 
 def hash_user(user_id: str) -> str:
@@ -68,44 +123,228 @@ def hash_user(user_id: str) -> str:
     return hashlib.sha256(str(user_id).encode()).hexdigest()[:12]
 
 
-def load_officials(path: str | Path | None = None) -> list[Official]:
-    """Officials from the YAML file (empty list when the file is missing)."""
-    path = Path(path or get_settings().officials_file)
-    if not path.exists():
-        return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    out = []
-    for raw in data.get("officials") or []:
-        channel = str(raw.get("channel", "")).strip().lower()
-        if channel not in CHANNELS:
-            raise ValueError(f"{path}: official {raw.get('name')!r}: unknown channel {channel!r}")
-        out.append(Official(
-            name=nfc(str(raw.get("name", ""))), channel=channel,
-            user_id=str(raw["user_id"]) if raw.get("user_id") is not None else None,
-            api_key=str(raw["api_key"]) if raw.get("api_key") else None,
-            localities=tuple(nfc(str(x)) for x in raw.get("localities") or ())))
-    return out
+def hash_key(key: str) -> str:
+    """The SHA-256 hex digest stored for an API key (keys are random, >= 32 characters)."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def find_official(channel: str, user_id: str, *, path: str | Path | None = None
-                  ) -> Official | None:
-    """The official with this channel user id, or None."""
-    channel = channel.strip().lower()
-    for off in load_officials(path):
-        if off.channel == channel and off.user_id is not None and off.user_id == str(user_id):
-            return off
-    return None
+# --- resolution -------------------------------------------------------------------------
+
+def _split_level(text: str) -> tuple[str | None, str]:
+    """("thị xã", "Long Mỹ") for "TX Long Mỹ"; (None, text) when no level word leads."""
+    folded = " ".join(fold(nfc(text)).replace(".", " ").split())
+    for word in sorted(LEVEL_WORDS, key=len, reverse=True):
+        if folded.startswith(word + " "):
+            return LEVEL_WORDS[word], nfc(text).strip()
+    return None, nfc(text).strip()
 
 
-def official_for_api_key(key: str | None, *, path: str | Path | None = None
-                         ) -> Official | None:
-    """The official owning API key ``key`` (constant-time compare), or None."""
-    if not key:
+def _provinces() -> dict[str, str]:
+    return {locality_key(k.province): k.province for k in known_localities()}
+
+
+def _unit(k: KnownLocality) -> Unit:
+    return Unit(k.name, k.level, k.province)
+
+
+def resolve_unit(text: str) -> Decision:
+    """Resolve a place name to exactly one unit ("allowed" here means "resolved").
+
+    Exact key match (diacritics, case and prefixes ignored), narrowed by the level word and
+    by a "…, <province>" or "<province>/…" qualifier. Several matches → "confirm" with the
+    candidates; only a loose (spelling) match → "confirm"; nothing → "unknown".
+    """
+    raw = nfc(text or "").strip()
+    province_hint = None
+    if "/" in raw:
+        province_hint, raw = (s.strip() for s in raw.split("/", 1))
+    elif "," in raw:
+        raw, province_hint = (s.strip() for s in raw.split(",", 1))
+    level, _ = _split_level(raw)
+    key = locality_key(raw)
+    provinces = _provinces()
+    if level == "tỉnh" or (level is None and key in provinces
+                           and key not in {k.key for k in known_localities()}):
+        if key in provinces:
+            return Decision("allowed", Unit(provinces[key], "tỉnh", provinces[key]),
+                            requested=raw)
+        return Decision("unknown", requested=raw)
+    matches = [k for k in known_localities() if k.key == key]
+    if level:
+        matches = [k for k in matches if k.level == level]
+    if province_hint:
+        matches = [k for k in matches if locality_key(k.province) == locality_key(province_hint)]
+    if len(matches) == 1:
+        return Decision("allowed", _unit(matches[0]), requested=raw)
+    if len(matches) > 1:
+        return Decision("confirm", candidates=tuple(_unit(k) for k in matches), requested=raw)
+    close = difflib.get_close_matches(key, sorted({k.key for k in known_localities()}), n=3,
+                                      cutoff=0.75)
+    loose = tuple(_unit(k) for k in known_localities() if k.key in close)
+    if loose:
+        return Decision("confirm", candidates=loose, requested=raw)
+    return Decision("unknown", requested=raw)
+
+
+def unit_of_report(name: str, level: str, province: str | None) -> Unit:
+    """The unit a parsed report belongs to (its own text names level and province)."""
+    return Unit(nfc(name), nfc(level or ""), nfc(province or ""))
+
+
+# --- the store --------------------------------------------------------------------------
+
+def _parse_official(raw: object, n: int, where: str) -> Official:
+    if not isinstance(raw, dict):
+        raise OfficialsFileError(f"{where}: entry {n}: not a mapping")
+    name = nfc(str(raw.get("name") or "")).strip()
+    label = f"{where}: official {n} ({name or '?'})"
+    channel = str(raw.get("channel", "")).strip().lower()
+    if channel == "rest":
+        raise OfficialsFileError(f"{label}: channel 'rest' is no longer supported (a sender "
+                                 "string proves nothing); use channel 'api' with a key")
+    if channel not in CHANNELS:
+        raise OfficialsFileError(f"{label}: unknown channel {channel!r} ({', '.join(CHANNELS)})")
+    user_id = str(raw["user_id"]).strip() if raw.get("user_id") is not None else None
+    key_hash = str(raw.get("api_key_sha256") or "").strip().lower() or None
+    if raw.get("api_key"):
+        raise OfficialsFileError(f"{label}: plain 'api_key' is not accepted; store "
+                                 "'api_key_sha256' (troly06 officials new-key)")
+    if channel == "api":
+        if not key_hash or not _HEX64.match(key_hash):
+            raise OfficialsFileError(f"{label}: channel 'api' needs api_key_sha256 (64 hex)")
+    elif not user_id:
+        raise OfficialsFileError(f"{label}: channel {channel!r} needs user_id")
+    oid = str(raw.get("id") or "").strip().lower() or (
+        f"{channel}-{hash_user(user_id or key_hash or name)}")
+    if not _ID_RE.match(oid):
+        raise OfficialsFileError(f"{label}: bad id {oid!r}")
+    units: list[Unit] = []
+    provinces: list[str] = []
+    everything = False
+    scopes = raw.get("localities") or []
+    if not isinstance(scopes, list) or not scopes:
+        raise OfficialsFileError(f"{label}: 'localities' must be a non-empty list")
+    known_provinces = _provinces()
+    for scope in scopes:
+        text = nfc(str(scope)).strip()
+        if text == "*":
+            everything = True
+        elif text.endswith("/*"):
+            prov = known_provinces.get(locality_key(text[:-2]))
+            if prov is None:
+                raise OfficialsFileError(f"{label}: unknown province in scope {text!r}")
+            provinces.append(prov)
+        else:
+            decision = resolve_unit(text)
+            if decision.status != "allowed" or decision.unit is None:
+                options = ", ".join(u.display for u in decision.candidates)
+                raise OfficialsFileError(
+                    f"{label}: scope {text!r} does not name exactly one unit"
+                    + (f" (could be: {options}; write the level, e.g. 'thị xã Long Mỹ')"
+                       if options else ""))
+            if decision.unit.is_province:
+                provinces.append(decision.unit.province)
+            else:
+                units.append(decision.unit)
+    return Official(oid, name, channel, user_id, key_hash, tuple(units), tuple(provinces),
+                    everything)
+
+
+class OfficialStore:
+    """The validated officials of one file, indexed by id, channel user and key hash."""
+
+    def __init__(self, officials: list[Official]) -> None:
+        self.officials = tuple(officials)
+        self._by_id: dict[str, Official] = {}
+        self._by_user: dict[tuple[str, str], Official] = {}
+        self._by_key: dict[str, Official] = {}
+        for off in officials:
+            if off.id in self._by_id:
+                raise OfficialsFileError(f"duplicate official id {off.id!r}")
+            self._by_id[off.id] = off
+            if off.user_id:
+                self._by_user[(off.channel, off.user_id)] = off
+            if off.api_key_sha256:
+                self._by_key[off.api_key_sha256] = off
+
+    @classmethod
+    def from_file(cls, path: Path) -> OfficialStore:
+        """Load and validate ``path`` (missing file: no officials); raises on a bad file."""
+        if not path.exists():
+            return cls([])
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise OfficialsFileError(f"{path}: invalid YAML: {exc}") from exc
+        if not isinstance(data, dict) or not isinstance(data.get("officials") or [], list):
+            raise OfficialsFileError(f"{path}: expected a mapping with an 'officials' list")
+        return cls([_parse_official(raw, n, str(path))
+                    for n, raw in enumerate(data.get("officials") or [], 1)])
+
+    def get(self, official_id: str | None) -> Official | None:
+        return self._by_id.get(official_id or "")
+
+    def for_user(self, channel: str, user_id: str) -> Official | None:
+        """The official behind a Telegram/Zalo user id the gateway verified."""
+        return self._by_user.get((channel.strip().lower(), str(user_id)))
+
+    def for_api_key(self, key: str | None) -> Official | None:
+        """The official owning API key ``key``, or None (too short keys never match)."""
+        if not key or len(key) < MIN_KEY_CHARS or len(key) > 512:
+            return None
+        digest = hash_key(key)
+        for stored, off in self._by_key.items():  # constant time per comparison
+            if hmac.compare_digest(stored, digest):
+                return off
         return None
-    for off in load_officials(path):
-        if off.api_key and hmac.compare_digest(off.api_key.encode(), key.encode()):
-            return off
-    return None
+
+
+_CACHE: dict[Path, tuple[tuple[float, int], OfficialStore]] = {}
+_LOCK = threading.Lock()
+
+
+def get_store(path: str | Path) -> OfficialStore:
+    """The store of ``path``, cached; re-read only when the file's mtime or size changes."""
+    p = Path(path)
+    try:
+        st = p.stat()
+        stamp = (st.st_mtime, st.st_size)
+    except FileNotFoundError:
+        stamp = (0.0, -1)
+    with _LOCK:
+        cached = _CACHE.get(p)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+    store = OfficialStore.from_file(p)
+    with _LOCK:
+        _CACHE[p] = (stamp, store)
+    return store
+
+
+# --- decisions --------------------------------------------------------------------------
+
+def authorize(official: Official | None, requested: str) -> Decision:
+    """Resolve ``requested`` first, then check the *unit* against the official's scope.
+
+    Unknown places are allowed only to officials who see everything (their figures may
+    come from a report of a unit the gazetteer lacks); loose or ambiguous names are
+    returned as "confirm" so the caller asks instead of answering.
+    """
+    if official is None:
+        return Decision("not_official", requested=requested)
+    decision = resolve_unit(requested)
+    if decision.status == "allowed" and decision.unit is not None:
+        if official.sees(decision.unit):
+            return decision
+        return Decision("denied", decision.unit, requested=requested)
+    if decision.status == "confirm":
+        visible = tuple(u for u in decision.candidates if official.sees(u))
+        if not visible:
+            return Decision("denied", requested=requested)
+        return Decision("confirm", candidates=visible, requested=requested)
+    if official.everything:
+        return Decision("allowed", Unit(nfc(requested).strip(), "", ""), requested=requested)
+    return Decision("unknown", requested=requested)
 
 
 def log_refusal(channel: str, user_id: str, locality: str | None, reason: str) -> None:
@@ -114,38 +353,42 @@ def log_refusal(channel: str, user_id: str, locality: str | None, reason: str) -
                 channel, hash_user(user_id), locality or "-", reason)
 
 
-def is_official(channel: str, user_id: str, *, path: str | Path | None = None) -> bool:
-    """True when the user is a configured official (any locality)."""
-    return find_official(channel, user_id, path=path) is not None
+REFUSAL_VI = ("Xin lỗi, số liệu thống kê Đề án 06 chỉ dành cho cán bộ được phân quyền. "
+              "Nếu anh/chị là cán bộ, vui lòng liên hệ quản trị viên để được cấp quyền.")
+REFUSAL_LOCALITY_VI = ("Xin lỗi, anh/chị chưa được phân quyền xem số liệu của địa bàn này.")
+
+
+# --- conveniences over the configured file (path from the settings by default) ----------
+
+def _store(path: str | Path | None) -> OfficialStore:
+    if path is None:
+        from troly06.config import get_settings
+
+        path = get_settings().officials_file
+    return get_store(path)
+
+
+def load_officials(path: str | Path | None = None) -> list[Official]:
+    """Every official of the file (validated; raises :class:`OfficialsFileError`)."""
+    return list(_store(path).officials)
+
+
+def find_official(channel: str, user_id: str, *, path: str | Path | None = None
+                  ) -> Official | None:
+    """The official behind a gateway-verified Telegram/Zalo user id, or None."""
+    return _store(path).for_user(channel, user_id)
+
+
+def official_for_api_key(key: str | None, *, path: str | Path | None = None
+                         ) -> Official | None:
+    """The official owning API key ``key``, or None."""
+    return _store(path).for_api_key(key)
 
 
 def can_view(channel: str, user_id: str, locality: str, *,
              path: str | Path | None = None) -> bool:
-    """True when the official behind (channel, user_id) may see ``locality``.
-
-    Every refusal is logged (without message content).
-    """
-    official = find_official(channel, user_id, path=path)
-    if official is None:
-        log_refusal(channel, user_id, locality, "not_official")
-        return False
-    if not official.sees(locality):
-        log_refusal(channel, user_id, locality, "locality_not_allowed")
-        return False
-    return True
-
-
-def can_view_with_key(api_key: str | None, locality: str, *,
-                      path: str | Path | None = None) -> bool:
-    """Same as :func:`can_view` for API keys (REST clients)."""
-    official = official_for_api_key(api_key, path=path)
-    if official is None or not official.sees(locality):
-        log_refusal("api", api_key or "", locality,
-                    "not_official" if official is None else "locality_not_allowed")
-        return False
-    return True
-
-
-REFUSAL_VI = ("Xin lỗi, số liệu thống kê Đề án 06 chỉ dành cho cán bộ được phân quyền. "
-              "Nếu anh/chị là cán bộ, vui lòng liên hệ quản trị viên để được cấp quyền.")
-REFUSAL_LOCALITY_VI = ("Xin lỗi, anh/chị chưa được phân quyền xem số liệu của địa bàn này.")
+    """True when the verified (channel, user) is an official whose scope holds ``locality``."""
+    decision = authorize(find_official(channel, user_id, path=path), locality)
+    if not decision.allowed:
+        log_refusal(channel, user_id, locality, decision.status)
+    return decision.allowed

@@ -175,6 +175,17 @@ def cmd_init_db(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_revert(args: argparse.Namespace) -> int:
+    """Make the version before ``report_id`` current again (recorded in the audit trail)."""
+    import getpass
+
+    from stats.store import revert_report
+
+    restored = revert_report(args.report_id, actor=f"cli:{getpass.getuser()}")
+    _print(f"Đã khôi phục bản báo cáo {restored} (thay cho bản {args.report_id}).")
+    return 0
+
+
 def _guard(func):  # noqa: ANN001, ANN202 - argparse callback wrapper
     def run(args: argparse.Namespace) -> int:
         try:
@@ -233,6 +244,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--to", dest="date_to", type=_date)
     p.add_argument("--out", required=True)
     p.set_defaults(func=_guard(cmd_chart))
+
+    p = sub.add_parser("revert", help="khôi phục bản báo cáo trước (bỏ một lần thay thế)")
+    p.add_argument("report_id", type=int, help="mã bản báo cáo đang dùng cần bỏ")
+    p.set_defaults(func=_guard(cmd_revert))
 
     p = sub.add_parser("init-db", help="tạo/nâng cấp lược đồ CSDL thống kê (Alembic)")
     p.set_defaults(func=_guard(cmd_init_db))

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -67,6 +68,8 @@ class Report(Base):
     __table_args__ = (
         Index("ix_stats_reports_locality_end", "locality_id", "superseded", "period_end"),
         Index("ix_stats_reports_week", "locality_id", "iso_year", "iso_week"),
+        Index("uq_stats_reports_current", "locality_id", "iso_year", "iso_week", unique=True,
+              sqlite_where=text("superseded = 0"), postgresql_where=text("superseded = false")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -83,10 +86,24 @@ class Report(Base):
     superseded: Mapped[bool] = mapped_column(Boolean, default=False)
     warnings: Mapped[str] = mapped_column(Text, default="[]")  # JSON
     unread: Mapped[str] = mapped_column(Text, default="[]")  # JSON
+    uploaded_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
 
     locality: Mapped[Locality] = relationship(back_populates="reports")
     figures: Mapped[list[Figure]] = relationship(back_populates="report",
                                                  cascade="all, delete-orphan")
+
+
+class ReportEvent(Base):
+    """Audit trail: who ingested, replaced or reverted which report version."""
+
+    __tablename__ = "stats_report_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(20))
+    report_id: Mapped[int] = mapped_column(Integer)
+    previous_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Figure(Base):
@@ -108,3 +125,4 @@ class Figure(Base):
 LOCALITIES: Table = cast(Table, Locality.__table__)
 REPORTS: Table = cast(Table, Report.__table__)
 FIGURES: Table = cast(Table, Figure.__table__)
+REPORT_EVENTS: Table = cast(Table, ReportEvent.__table__)

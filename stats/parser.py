@@ -99,6 +99,19 @@ class ParsedReport:
         """Locality with its level, e.g. "thành phố Ngã Bảy"."""
         return f"{self.level} {self.locality}"
 
+    @classmethod
+    def from_dict(cls, data: dict) -> ParsedReport:
+        """Inverse of :meth:`to_dict` (the sandboxed parser sends reports as JSON)."""
+        return cls(
+            source_name=str(data["source_name"]), locality=str(data["locality"]),
+            level=str(data["level"]), province=data.get("province"),
+            period_start=date.fromisoformat(data["period_start"]),
+            period_end=date.fromisoformat(data["period_end"]),
+            figures={str(k): int(v) for k, v in data["figures"].items()},
+            unread=[UnreadLine(**u) for u in data.get("unread") or []],
+            warnings=[Warning_(**w) for w in data.get("warnings") or []],
+            sections_found=list(data.get("sections_found") or []))
+
     def to_dict(self) -> dict:
         """JSON-ready form (dates as ISO strings)."""
         return {
@@ -145,8 +158,13 @@ def known_localities() -> tuple[KnownLocality, ...]:
 
 
 def _logical_lines(text: str, folded: str, wrapped: bool) -> list[tuple[int, str, str]]:
-    """Join physical lines into logical ones: (first line number, original, folded)."""
-    out: list[tuple[int, str, str]] = []
+    """Join physical lines into logical ones: (first line number, original, folded).
+
+    Linear in the text: continuation lines are collected in lists and joined once (string
+    concatenation in the loop made a long run of continuations quadratic).
+    """
+    groups: list[tuple[int, list[str], list[str]]] = []
+    heading = False  # the current logical line looks like a heading (_looks_heading)
     for no, (raw, fraw) in enumerate(zip(text.split("\n"), folded.split("\n"), strict=True),
                                      start=1):
         line = raw.strip()
@@ -155,19 +173,22 @@ def _logical_lines(text: str, folded: str, wrapped: bool) -> list[tuple[int, str
         fline = fraw.strip()
         if "  " in line or "\t" in line:
             line, fline = _SPACES.sub(" ", line), _SPACES.sub(" ", fline)
-        if out:
-            prev = out[-1][1]
+        if groups:
+            prev_last = groups[-1][1][-1]
             first = line[0]
             continuation = first.islower() or first in ",;)" or (
                 first.isdigit() and not _MARKER.match(line))
             if wrapped and not continuation:
-                continuation = (prev[-1] not in ".:;!?)" and not _MARKER.match(line)
-                                and not _looks_heading(prev))
+                continuation = (prev_last[-1] not in ".:;!?)" and not _MARKER.match(line)
+                                and not heading)
             if continuation:
-                out[-1] = (out[-1][0], prev + " " + line, out[-1][2] + " " + fline)
+                groups[-1][1].append(line)
+                groups[-1][2].append(fline)
+                heading = heading and line.upper() == line
                 continue
-        out.append((no, line, fline))
-    return out
+        groups.append((no, [line], [fline]))
+        heading = _looks_heading(line)
+    return [(no, " ".join(parts), " ".join(fparts)) for no, parts, fparts in groups]
 
 
 def _looks_heading(line: str) -> bool:

@@ -7,13 +7,21 @@ message; nothing here touches the database.
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from stats.errors import rejected
+from stats.errors import ReportRejected, rejected
 from troly06.config import get_settings
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+# Hostile-file bounds (a weekly report is a few pages; these are 10-100x what one needs).
+DOCX_MAX_ENTRIES = 300
+DOCX_MAX_INFLATED = 30 * 1024 * 1024     # all entries, uncompressed
+DOCX_MAX_RATIO = 200                     # per entry, uncompressed / compressed
+PDF_MAX_PAGES = 60
+MAX_TEXT_CHARS = 400_000                 # extracted text of any format
+MAX_LINE_CHARS = 20_000
 
 
 @dataclass(frozen=True)
@@ -58,9 +66,51 @@ def decode_text(raw: bytes) -> str:
                    "Undecodable bytes: the file is not UTF-8/UTF-16 text.")
 
 
+def _too_complex(vi: str, en: str) -> Exception:
+    return rejected("too_complex", vi, en)
+
+
+def check_docx_container(raw: bytes) -> None:
+    """Refuse a .docx whose zip would inflate past the bounds, before anything opens it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise rejected("unreadable", "Không mở được tệp Word (.docx).",
+                       f"Cannot open the .docx file: {exc}") from exc
+    if len(infos) > DOCX_MAX_ENTRIES:
+        raise _too_complex(f"Tệp Word có quá nhiều thành phần ({len(infos)}).",
+                           f"Too many zip entries ({len(infos)} > {DOCX_MAX_ENTRIES}).")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if total > DOCX_MAX_INFLATED or (info.file_size > 1_000_000 and ratio > DOCX_MAX_RATIO):
+            raise _too_complex("Tệp Word giải nén ra quá lớn (nghi là tệp độc hại).",
+                               "The .docx inflates past the limit (zip bomb).")
+
+
+def check_text(text: str) -> str:
+    """Refuse extracted text that no weekly report has: too long, or a giant line."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise _too_complex(f"Nội dung tệp quá dài ({len(text):,} ký tự).".replace(",", "."),
+                           f"Extracted text too long ({len(text)} > {MAX_TEXT_CHARS} chars).")
+    start = 0
+    while True:  # linear scan for the longest line, no split of a huge string
+        end = text.find("\n", start)
+        stop = len(text) if end < 0 else end
+        if stop - start > MAX_LINE_CHARS:
+            raise _too_complex("Tệp có dòng quá dài, không phải báo cáo thông thường.",
+                               f"A line longer than {MAX_LINE_CHARS} characters.")
+        if end < 0:
+            return text
+        start = end + 1
+
+
 def _docx_text(raw: bytes) -> str:
     import docx  # python-docx, imported lazily
 
+    check_docx_container(raw)
     try:
         document = docx.Document(io.BytesIO(raw))
     except Exception as exc:  # noqa: BLE001 - any parse failure is a rejected file
@@ -92,7 +142,21 @@ def _pdf_text(raw: bytes) -> str:
 
     try:
         reader = PdfReader(io.BytesIO(raw))
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+        if len(reader.pages) > PDF_MAX_PAGES:
+            raise _too_complex(f"Tệp PDF có quá nhiều trang ({len(reader.pages)}).",
+                               f"Too many PDF pages ({len(reader.pages)} > {PDF_MAX_PAGES}).")
+        parts: list[str] = []
+        size = 0
+        for page in reader.pages:
+            part = page.extract_text() or ""
+            size += len(part)
+            if size > MAX_TEXT_CHARS:
+                raise _too_complex("Nội dung tệp PDF quá dài.",
+                                   f"Extracted PDF text over {MAX_TEXT_CHARS} characters.")
+            parts.append(part)
+        text = "\n".join(parts)
+    except ReportRejected:
+        raise
     except Exception as exc:  # noqa: BLE001
         raise rejected("unreadable", "Không mở được tệp PDF.",
                        f"Cannot open the PDF file: {exc}") from exc
@@ -112,11 +176,11 @@ def read_bytes(raw: bytes, source_name: str, *, max_bytes: int | None = None) ->
         raise rejected("empty", "Tệp rỗng, không có nội dung báo cáo.", "The file is empty.")
     suffix = Path(source_name).suffix.lower()
     if suffix == ".pdf" or raw.startswith(b"%PDF"):
-        return Document(_pdf_text(raw), source_name, "pdf", raw)
+        return Document(check_text(_pdf_text(raw)), source_name, "pdf", raw)
     if suffix == ".docx" or raw.startswith(b"PK\x03\x04"):
-        return Document(_docx_text(raw), source_name, "docx", raw)
+        return Document(check_text(_docx_text(raw)), source_name, "docx", raw)
     if suffix in TEXT_SUFFIXES or suffix not in {".doc", ".xls", ".xlsx", ".odt"}:
-        return Document(decode_text(raw), source_name, "txt", raw)
+        return Document(check_text(decode_text(raw)), source_name, "txt", raw)
     raise rejected("unsupported_format",
                    f"Định dạng {suffix} chưa được hỗ trợ; hãy gửi .txt, .docx hoặc .pdf.",
                    f"Unsupported format {suffix}; send .txt, .docx or .pdf.")

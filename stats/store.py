@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
@@ -31,11 +31,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from stats.catalogue import load_catalogue
-from stats.models import FIGURES, LOCALITIES, REPORTS, Figure, Locality, Report
+from stats.errors import rejected
+from stats.models import FIGURES, LOCALITIES, REPORT_EVENTS, REPORTS, Figure, Locality, Report
 from stats.parser import ParsedReport, Warning_, parse_report
 from stats.readers import Document, read_bytes, read_path
 from stats.textnorm import locality_key
 from troly06.config import get_settings
+from troly06.pii import mask_pii
+
+# A replacement keeping fewer than this share of the current version's figures is refused
+# unless confirmed (a half-empty re-upload must not silently wipe a complete report).
+MIN_KEPT_SHARE = 0.5
+Authorize = Callable[[str, str, "str | None"], bool]
 
 _LOCK = threading.Lock()
 _ENGINES: dict[str, Engine] = {}
@@ -216,13 +223,24 @@ def _cumulative_warnings(conn: Connection, locality_id: int, parsed: ParsedRepor
             for c in codes if c in values and parsed.figures[c] < values[c]]
 
 
-def _store(conn: Connection, doc: Document, sha: str, parsed: ParsedReport
+def _store(conn: Connection, doc: Document, sha: str, parsed: ParsedReport, *,
+           uploader: str, authorize: Authorize | None, confirm_loss: bool
            ) -> IngestResult | None:
-    """All writes of one ingest on one connection/transaction; None when a duplicate."""
+    """All writes of one ingest on one connection/transaction; None when a duplicate.
+
+    The uploader's scope is checked against the locality the *report itself* names, here,
+    in the same transaction as the writes: a refusal rolls everything back.
+    """
+    if not parsed.figures:
+        raise rejected("no_figures", "Không đọc được chỉ tiêu nào trong báo cáo, chưa nhập gì. "
+                       "Bạn kiểm tra lại mẫu báo cáo.", "No known figure in the report.")
     if conn.execute(_Q_DUP, {"sha": sha}).first() is not None:
         return None
     loc_id, name, level, province = _locality_id(conn, parsed.locality, parsed.level,
                                                  parsed.province)
+    if authorize is not None and not authorize(name, level, province):
+        raise rejected("out_of_scope", f"Bạn không được phân quyền nộp báo cáo của {level} "
+                       f"{name}.", "The report's locality is outside the uploader's scope.")
     previous = conn.execute(_Q_VERSIONS, {"lid": loc_id, "year": parsed.iso_year,
                                           "week": parsed.iso_week}).all()
     current = next((r for r in previous if not r.superseded), None)
@@ -238,6 +256,13 @@ def _store(conn: Connection, doc: Document, sha: str, parsed: ParsedReport
                 period_start=parsed.period_start, period_end=parsed.period_end,
                 figures=dict(parsed.figures), warnings=list(parsed.warnings),
                 unread=list(parsed.unread), duplicate_of=same.source_name)
+        if len(parsed.figures) < MIN_KEPT_SHARE * len(stored) and not confirm_loss:
+            raise rejected(
+                "replacement_loses_figures",
+                f"Báo cáo mới chỉ có {len(parsed.figures)} chỉ tiêu, bản đang dùng có "
+                f"{len(stored)}; chưa thay. Gửi lại kèm xác nhận nếu đúng là muốn thay.",
+                f"The replacement keeps {len(parsed.figures)} of {len(stored)} figures; "
+                "confirm to replace.")
     warnings = list(parsed.warnings) + _cumulative_warnings(conn, loc_id, parsed)
     if current is not None:
         conn.execute(_U_SUPERSEDE, {"rid": current.id})
@@ -245,11 +270,17 @@ def _store(conn: Connection, doc: Document, sha: str, parsed: ParsedReport
     report_id = conn.execute(_I_REPORT, dict(
         locality_id=loc_id, period_start=parsed.period_start, period_end=parsed.period_end,
         iso_year=parsed.iso_year, iso_week=parsed.iso_week, sha256=sha,
-        source_name=doc.source_name[:255], fmt=doc.fmt, ingested_at=datetime.now(UTC),
-        version=version, superseded=False,
-        warnings=json.dumps([asdict(w) for w in warnings], ensure_ascii=False),
-        unread=json.dumps([asdict(u) for u in parsed.unread], ensure_ascii=False),
+        source_name=mask_pii(doc.source_name)[:255], fmt=doc.fmt,
+        ingested_at=datetime.now(UTC), version=version, superseded=False,
+        # stored text is masked: report lines and file names may carry ID or phone numbers
+        warnings=mask_pii(json.dumps([asdict(w) for w in warnings], ensure_ascii=False)),
+        unread=mask_pii(json.dumps([asdict(u) for u in parsed.unread], ensure_ascii=False)),
+        uploaded_by=uploader[:80],
     )).inserted_primary_key[0]  # type: ignore[index]
+    conn.execute(insert(REPORT_EVENTS).values(
+        at=datetime.now(UTC), actor=uploader[:80],
+        action="replaced" if current is not None else "ingested", report_id=report_id,
+        previous_id=current.id if current is not None else None))
     if parsed.figures:
         # Plain DB-API executemany: the hot path of bulk ingestion (68 rows a report).
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
@@ -265,24 +296,38 @@ def _store(conn: Connection, doc: Document, sha: str, parsed: ParsedReport
         superseded_report_id=current.id if current is not None else None)
 
 
-def ingest_document(doc: Document, *, url: str | None = None,
-                    today: date | None = None) -> IngestResult:
-    """Parse and store one read document in ONE transaction (see :func:`ingest_report`)."""
+def ingest_document(doc: Document, *, url: str | None = None, today: date | None = None,
+                    parsed: ParsedReport | None = None, uploader: str = "cli",
+                    authorize: Authorize | None = None,
+                    confirm_loss: bool = False) -> IngestResult:
+    """Parse (unless ``parsed`` is given) and store one document in ONE transaction.
+
+    ``uploader``: who is recorded; ``authorize(name, level, province)``: the uploader's scope
+    check on the report's own locality; ``confirm_loss``: allow a replacement that keeps
+    fewer than half of the current version's figures.
+    """
     sha = hashlib.sha256(doc.raw).hexdigest()
-    parsed = parse_report(doc.text, doc.source_name, today=today, wrapped=doc.wrapped)
+    if parsed is None:
+        parsed = parse_report(doc.text, doc.source_name, today=today, wrapped=doc.wrapped)
     url = _url(url)
     if url not in _READY:
         init_db(url)
-    try:
-        with get_engine(url).begin() as conn:
-            result = _store(conn, doc, sha, parsed)
-    except IntegrityError:
-        # The same file committed concurrently by another process: still a no-op.
-        with session_scope(url) as session:
-            existing = session.scalars(select(Report).where(Report.sha256 == sha)).first()
-            if existing is None:
+    for attempt in (1, 2):
+        try:
+            with get_engine(url).begin() as conn:
+                result = _store(conn, doc, sha, parsed, uploader=uploader,
+                                authorize=authorize, confirm_loss=confirm_loss)
+            break
+        except IntegrityError:
+            # The same file committed concurrently by another process: still a no-op.
+            with session_scope(url) as session:
+                existing = session.scalars(select(Report).where(Report.sha256 == sha)).first()
+                if existing is not None:
+                    return _duplicate(existing)
+            if attempt == 2:
                 raise
-            return _duplicate(existing)
+            # another version of the same locality-week became current meanwhile (the
+            # unique index on current versions): retry once, as a replacement of it
     if result is None:
         with session_scope(url) as session:
             existing = session.scalars(select(Report).where(Report.sha256 == sha)).one()
@@ -302,7 +347,9 @@ def _duplicate(existing: Report) -> IngestResult:
 
 
 def ingest_report(source: str | Path | bytes, source_name: str | None = None, *,
-                  url: str | None = None, today: date | None = None) -> IngestResult:
+                  url: str | None = None, today: date | None = None,
+                  uploader: str = "cli", authorize: Authorize | None = None,
+                  confirm_loss: bool = False) -> IngestResult:
     """Read, parse and store one weekly report (path or uploaded bytes).
 
     One transaction: a rejected or failing file changes nothing. The same bytes again, or
@@ -318,7 +365,37 @@ def ingest_report(source: str | Path | bytes, source_name: str | None = None, *,
         doc = read_path(source)
         if source_name:
             doc = Document(doc.text, source_name, doc.fmt, doc.raw)
-    return ingest_document(doc, url=url, today=today)
+    return ingest_document(doc, url=url, today=today, uploader=uploader, authorize=authorize,
+                           confirm_loss=confirm_loss)
+
+
+def revert_report(report_id: int, *, actor: str = "cli", url: str | None = None) -> int:
+    """Make the version before ``report_id`` current again; returns that version's id.
+
+    ``report_id`` must be the current version of its locality-week and have a predecessor.
+    Raises :class:`stats.errors.ReportRejected` otherwise. Recorded in the audit trail.
+    """
+    url = _url(url)
+    if url not in _READY:
+        init_db(url)
+    with get_engine(url).begin() as conn:
+        row = conn.execute(select(REPORTS).where(REPORTS.c.id == report_id)).first()
+        if row is None or row.superseded:
+            raise rejected("not_current", f"Báo cáo {report_id} không phải bản đang dùng.",
+                           f"Report {report_id} is not a current version.")
+        prev = conn.execute(select(REPORTS).where(
+            REPORTS.c.locality_id == row.locality_id, REPORTS.c.iso_year == row.iso_year,
+            REPORTS.c.iso_week == row.iso_week, REPORTS.c.id != row.id
+        ).order_by(REPORTS.c.version.desc())).first()
+        if prev is None:
+            raise rejected("no_previous", "Không có bản trước để khôi phục.",
+                           f"Report {report_id} has no previous version.")
+        conn.execute(_U_SUPERSEDE, {"rid": row.id})
+        conn.execute(update(REPORTS).where(REPORTS.c.id == prev.id).values(superseded=False))
+        conn.execute(insert(REPORT_EVENTS).values(
+            at=datetime.now(UTC), actor=actor[:80], action="reverted", report_id=prev.id,
+            previous_id=row.id))
+    return int(prev.id)
 
 
 def counts(url: str | None = None) -> dict[str, int]:

@@ -7,6 +7,8 @@ Every variable is documented in README.md ("Configuration").
 
 from __future__ import annotations
 
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,6 +46,22 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(25 * 1024 * 1024, alias="TROLY06_MAX_UPLOAD_BYTES")
     rate_limit_per_minute: int = Field(60, alias="TROLY06_RATE_LIMIT_PER_MINUTE")
 
+    # --- security (docs/security.md) -----------------------------------------------------
+    environment: str = Field("development", alias="TROLY06_ENV")  # development | production
+    identity_key: SecretStr = Field(SecretStr(""), alias="TROLY06_IDENTITY_KEY")
+    rasa_token: SecretStr = Field(SecretStr(""), alias="RASA_AUTH_TOKEN")
+    action_token: SecretStr = Field(SecretStr(""), alias="TROLY06_ACTION_TOKEN")
+    session_key: SecretStr = Field(SecretStr(""), alias="TROLY06_SESSION_KEY")
+    session_ttl_s: int = Field(1800, alias="TROLY06_SESSION_TTL_SECONDS")
+    identity_max_age_s: int = Field(600, alias="TROLY06_IDENTITY_MAX_AGE_SECONDS")
+    trusted_proxies: str = Field("", alias="TROLY06_TRUSTED_PROXIES")  # comma-separated CIDRs
+    docs_public: bool | None = Field(None, alias="TROLY06_DOCS_PUBLIC")  # default: not in prod
+    retention_days: int = Field(90, alias="TROLY06_RETENTION_DAYS")
+    redis_url: str = Field("", alias="REDIS_URL")
+    ingest_timeout_s: float = Field(10.0, alias="TROLY06_INGEST_TIMEOUT_SECONDS")
+    ingest_memory_mb: int = Field(512, alias="TROLY06_INGEST_MEMORY_MB")
+    ingest_workers: int = Field(2, alias="TROLY06_INGEST_WORKERS")
+
     # --- access control (officials) ------------------------------------------------------
     officials_file: Path = Field(REPO_ROOT / "config" / "officials.yaml",
                                  alias="TROLY06_OFFICIALS_FILE")
@@ -68,12 +86,88 @@ class Settings(BaseSettings):
         return f"sqlite:///{self.data_dir / 'troly06.db'}"
 
     @property
+    def is_production(self) -> bool:
+        return self.environment.strip().lower() in ("production", "prod")
+
+    @property
+    def docs_enabled(self) -> bool:
+        """Serve /docs and /openapi.json: by default outside production only."""
+        return (not self.is_production) if self.docs_public is None else self.docs_public
+
+    def check_production(self) -> None:
+        """In production, stop on missing, short or example secrets (no default credentials)."""
+        if not self.is_production:
+            return
+        for name in ("identity", "session", "rasa", "action"):
+            self.secret(name)
+        for label, value in (("TELEGRAM_WEBHOOK_SECRET", self.telegram_webhook_secret),
+                             ("ZALO_OA_SECRET", self.zalo_oa_secret),
+                             ("TELEGRAM_BOT_TOKEN", self.telegram_token)):
+            raw = value.get_secret_value()
+            if raw and is_placeholder(raw):
+                raise RuntimeError(f"{label} is an example value; set a real secret")
+        if "example" in self.officials_file.name or self.officials_file == (
+                REPO_ROOT / "config" / "officials.yaml"):
+            raise RuntimeError("TROLY06_OFFICIALS_FILE must point at the production officials "
+                               "file, outside the repository")
+
+    def secret(self, name: str) -> str:
+        """The shared secret ``name`` ("identity", "rasa", "action", "session").
+
+        From its environment variable when set. Outside production an unset secret is read
+        from (or created in) ``data_dir/secrets/<name>``, so the processes of one machine
+        share it; in production an unset or placeholder secret stops the process.
+        """
+        value = getattr(self, f"{name}_key" if name in ("identity", "session")
+                        else f"{name}_token").get_secret_value().strip()
+        if value:
+            if self.is_production and is_placeholder(value):
+                raise RuntimeError(f"secret {name!r} is a placeholder value; set a real one")
+            if self.is_production and len(value) < MIN_SECRET_CHARS:
+                raise RuntimeError(f"secret {name!r} is shorter than {MIN_SECRET_CHARS} chars")
+            return value
+        if self.is_production:
+            raise RuntimeError(f"secret {name!r} is not set (TROLY06_ENV=production)")
+        return _local_secret(self.data_dir / "secrets" / name)
+
+    @property
     def resolved_index_dir(self) -> Path:
         return self.index_dir if str(self.index_dir) not in ("", ".") else self.data_dir / "index"
 
     @property
     def cors_origin_list(self) -> list[str]:
         return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+
+MIN_SECRET_CHARS = 32
+_PLACEHOLDERS = ("please-change", "change-me", "changeme", "replace-me", "example", "xxxx")
+
+
+def is_placeholder(value: str) -> bool:
+    """True for values copied from an example file ("…please-change", "change-me"…)."""
+    low = value.lower()
+    return any(p in low for p in _PLACEHOLDERS)
+
+
+def _local_secret(path: Path) -> str:
+    """A random secret kept in ``path`` (mode 0600), created on first use."""
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(32)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(value)
+    try:
+        os.link(tmp, path)  # atomic: the first process to create it wins
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path.read_text(encoding="ascii").strip()
 
 
 @lru_cache

@@ -74,9 +74,17 @@ async def get_stats(
                                             )] = None,
 ) -> StatsOut:
     """Figures of ``locality`` for ``period``; only localities within the key's scope."""
-    if not official.sees(locality):
+    from stats.access import authorize
+
+    decision = authorize(official, locality)  # resolve first, then check the unit
+    if decision.status == "confirm":
+        options = ", ".join(u.display for u in decision.candidates)
+        raise ApiError(409, "locality_ambiguous",
+                       f"Địa bàn «{locality}» chưa rõ; bạn ghi rõ một trong: {options}.",
+                       f"Ambiguous locality {locality!r}: {options}.")
+    if not decision.allowed or decision.unit is None:
         raise ApiError(403, "locality_not_allowed",
                        "Khóa API này không được xem số liệu của địa bàn đã chọn.",
                        "This API key may not view the requested locality.")
-    return await asyncio.to_thread(_query, locality, period, indicators,
+    return await asyncio.to_thread(_query, decision.unit.display, period, indicators,
                                    settings.sqlalchemy_url)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+from functools import partial
 
 from fastapi import APIRouter, BackgroundTasks, FastAPI, Header, Request
 from fastapi.responses import JSONResponse
@@ -11,6 +13,7 @@ from fastapi.responses import JSONResponse
 from api.errors import ApiError
 from bot.channels.zalo import SignatureError, ZaloClient, ZaloWebhook, verify_signature
 from troly06.config import Settings
+from troly06.dedup import first_time
 
 router = APIRouter(prefix="/webhooks", tags=["channels"])
 log = logging.getLogger(__name__)
@@ -19,7 +22,10 @@ log = logging.getLogger(__name__)
 async def startup(app: FastAPI, settings: Settings) -> None:
     """Create the process's OA client and webhook handler."""
     client = ZaloClient(settings.zalo_api_base, settings.zalo_access_token.get_secret_value())
+    url = settings.sqlalchemy_url
     app.state.zalo = ZaloWebhook(app.state.chat, client, publish=app.state.media.publish,
+                                 seen_first_time=partial(first_time, url=url),
+                                 officials_file=settings.officials_file,
                                  max_chars=settings.max_message_chars)
 
 
@@ -50,9 +56,20 @@ async def zalo_webhook(request: Request, background: BackgroundTasks,
         raise ApiError(exc.status, "bad_signature" if exc.status == 403 else "missing_signature",
                        "Chữ ký sự kiện Zalo không hợp lệ hoặc đã hết hạn.",
                        f"Invalid Zalo event signature ({exc.reason}).") from exc
-    event = json.loads(body)
+    try:
+        event = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise ApiError(400, "bad_event", "Sự kiện Zalo không hợp lệ (JSON lỗi).",
+                       "Malformed Zalo event (invalid JSON).") from exc
+    if not isinstance(event, dict):
+        raise ApiError(400, "bad_event", "Sự kiện Zalo không hợp lệ.",
+                       "Malformed Zalo event (not a JSON object).")
     handler: ZaloWebhook = request.app.state.zalo
-    accepted = handler.accept(event) if isinstance(event, dict) else None
+    try:
+        accepted = await asyncio.to_thread(handler.accept, event)
+    except (AttributeError, TypeError) as exc:  # right JSON, wrong shape
+        raise ApiError(400, "bad_event", "Sự kiện Zalo không hợp lệ.",
+                       "Malformed Zalo event.") from exc
     if accepted is not None:
         user_id, text, _ = accepted
         background.add_task(handler.respond, user_id, text)

@@ -1,8 +1,10 @@
 """One conversation entry point for every channel: Rasa first, knowledge base when Rasa is down.
 
-``ChatService.reply(sender, text)`` returns Rasa's bot messages (``text``, ``buttons``,
-``image``, ``custom``). Sender ids are ``"<channel>:<user id>"`` (``telegram:42``,
-``zalo:…``, ``web:…``) so the actions know the channel (``actions/common.channel_and_user``).
+``ChatService.reply(identity, text)`` returns Rasa's bot messages (``text``, ``buttons``,
+``image``, ``custom``). ``identity`` is what the calling gateway verified (an anonymous web
+visitor, an official's API key or session, a Telegram or Zalo user); the service signs it
+(:mod:`troly06.identity`) into the message metadata, and the actions trust nothing else.
+The Rasa sender id is ``identity.sender`` (``telegram:42``, ``zalo:…``, ``web:…``, ``api:…``).
 
 When Rasa cannot be reached the service answers from :func:`knowledge.answer` directly
 (degraded mode, logged and counted) so citizens still get an answer with its sources; the
@@ -22,7 +24,8 @@ from typing import Any
 
 from bot.channels.rasa_client import RasaClient, RasaUnavailable
 from troly06.config import get_settings
-from troly06.pii import mask_pii
+from troly06.identity import METADATA_KEY, Identity, sign_identity
+from troly06.pii import find_pii, mask_pii
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +50,14 @@ _COMMAND = re.compile(r"^/(\w+)")
 EventHook = Callable[[str, str], None]
 AnswerFn = Callable[[str], dict[str, Any]]
 FeedbackFn = Callable[..., Any]
+
+
+def channel_identity(channel: str, user_id: str, officials_file: Any) -> Identity:
+    """The identity of a Telegram/Zalo user the gateway verified (official when listed)."""
+    from stats.access import find_official
+
+    official = find_official(channel, user_id, path=officials_file)
+    return Identity(channel, str(user_id), official.id if official else None)
 
 
 @dataclass
@@ -123,10 +134,12 @@ def feedback_rating(text: str) -> str | None:
 class ChatService:
     """Forward messages to Rasa; answer from the knowledge base when Rasa is unreachable."""
 
-    def __init__(self, rasa: RasaClient | None, *, answer_fn: AnswerFn | None = None,
+    def __init__(self, rasa: RasaClient | None, *, identity_key: str | None = None,
+                 answer_fn: AnswerFn | None = None,
                  on_event: EventHook | None = None, fallback: bool = True,
                  feedback_fn: FeedbackFn | None = None) -> None:
         self.rasa = rasa
+        self.identity_key = identity_key or get_settings().secret("identity")
         self.answer_fn = answer_fn or _knowledge_answer
         self.feedback_fn = feedback_fn or _record_feedback
         self.on_event = on_event
@@ -141,14 +154,18 @@ class ChatService:
             except Exception:  # noqa: BLE001 - metrics must never break a conversation
                 log.exception("event hook failed")
 
-    async def reply(self, sender: str, text: str, *, channel: str = "rest",
+    async def reply(self, who: Identity, text: str, *,
                     metadata: dict[str, Any] | None = None) -> ChatResult:
-        """Answer one user message from ``sender`` (``"<channel>:<user id>"``)."""
-        # Personal numbers never reach Rasa's tracker store: mask them before forwarding.
+        """Answer one user message from the gateway-verified ``who``."""
+        sender, channel = who.sender, who.channel
+        # Personal data never reaches Rasa: masked here, at the gateways' shared ingress;
+        # what was found travels as metadata ("pii"), so nothing downstream re-detects it.
+        kinds = find_pii(text or "")
         masked = mask_pii((text or "").strip())
-        meta = {"channel": channel, **(metadata or {})}
-        if masked != (text or "").strip():
-            meta["pii_masked"] = True
+        meta = {**(metadata or {}), "channel": channel,
+                METADATA_KEY: sign_identity(who, self.identity_key)}
+        if kinds:
+            meta["pii"] = kinds
         if self.rasa is not None:
             try:
                 messages = await self.rasa.send(sender, masked, meta)

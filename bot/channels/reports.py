@@ -47,8 +47,24 @@ def summarize_ingest(result: Any) -> str:
     return "\n".join(lines)
 
 
-def ingest_upload(raw: bytes, filename: str, settings: Settings) -> Any:
-    """Ingest uploaded bytes into the settings' database; raises ``stats.StatsError``."""
-    from stats import ingest_report
+def ingest_upload(raw: bytes, filename: str, settings: Settings, official: Any, *,
+                  confirm_loss: bool = False) -> Any:
+    """Ingest an official's upload; raises ``stats.StatsError`` (``out_of_scope``…).
 
-    return ingest_report(raw, filename, url=settings.sqlalchemy_url)
+    The file is read and parsed in a limited child process (:mod:`stats.sandbox`); the
+    report's own locality is checked against ``official``'s scope in the storing transaction,
+    and the official is recorded as the uploader.
+    """
+    from stats import ingest_document
+    from stats.access import unit_of_report
+    from stats.sandbox import parse_isolated
+
+    doc, parsed = parse_isolated(raw, filename, timeout_s=settings.ingest_timeout_s,
+                                 memory_mb=settings.ingest_memory_mb,
+                                 workers=settings.ingest_workers,
+                                 max_bytes=settings.max_upload_bytes)
+    return ingest_document(
+        doc, parsed=parsed, url=settings.sqlalchemy_url, uploader=f"official:{official.id}",
+        authorize=lambda name, level, province: official.sees(
+            unit_of_report(name, level, province)),
+        confirm_loss=confirm_loss)

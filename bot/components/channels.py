@@ -108,7 +108,11 @@ class SafeRestInput(RestInput):
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
         @webhook.route("/", methods=["GET"])
-        async def health(_request: Request) -> HTTPResponse:
+        async def health(request: Request) -> HTTPResponse:
+            # readiness: Rasa's HTTP API (and its /status) is off, so this says "model loaded"
+            agent = getattr(request.app.ctx, "agent", None)
+            if agent is None or not agent.is_ready():
+                return _error(503, "no model loaded yet", **{"Retry-After": "5"})
             return response.json({"status": "ok"})
 
         @webhook.route("/webhook", methods=["POST"])

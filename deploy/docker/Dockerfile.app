@@ -2,7 +2,7 @@
 # Trợ lý Đề án 06 — application image (Python 3.11): the API and the action server.
 # One image, two commands (see deploy/compose.yaml, deploy/k8s/):
 #   API            uvicorn api.main:app --host 0.0.0.0 --port 8000 --proxy-headers --forwarded-allow-ips=*
-#   action server  python -m rasa_sdk --actions actions --port 5055
+#   action server  python -m actions._server --actions actions --port 5055
 #   migration      troly06 stats init-db
 # Build from the repository root (BuildKit reads deploy/docker/Dockerfile.app.dockerignore):
 #   docker build -f deploy/docker/Dockerfile.app -t troly06-app .

@@ -17,9 +17,11 @@ import uvicorn
 from troly06.config import REPO_ROOT, Settings, get_settings
 
 REPORTS = REPO_ROOT / "tests" / "data" / "reports"
-OFFICIALS = REPO_ROOT / "config" / "officials.yaml"
-ADMIN_KEY = "dev-key-admin-please-change"        # config/officials.yaml (example keys)
-HAUGIANG_KEY = "dev-key-haugiang-please-change"
+OFFICIALS = REPO_ROOT / "tests" / "data" / "officials_test.yaml"  # test-only keys below
+ADMIN_KEY = "test-admin-" + "a" * 32
+HAUGIANG_KEY = "test-haugiang-" + "b" * 32
+VITHANH_KEY = "test-vithanh-" + "c" * 32
+LONGMY_TX_KEY = "test-longmy-tx-" + "d" * 32
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 
 

@@ -16,6 +16,7 @@ from starlette.routing import Route
 from bot.channels.chat import ChatService
 from bot.channels.rasa_client import RasaClient, RasaUnavailable
 from tests.api.api_testlib import free_port, serving
+from troly06.identity import METADATA_KEY, Identity, verify_identity
 
 
 class FakeRasa:
@@ -53,6 +54,9 @@ def rasa() -> Iterator[FakeRasa]:
         yield fake
 
 
+KEY = "k" * 40
+
+
 def _answer(question: str) -> dict[str, Any]:
     return {"answer": f"KB: {question}", "sources": [{"title": "Nguồn A", "ref": "Điều 1"}],
             "score": 0.9, "entry_id": "e1", "status": "answered"}
@@ -61,15 +65,20 @@ def _answer(question: str) -> dict[str, Any]:
 async def test_forwards_masked_text_and_returns_rasa_messages(rasa: FakeRasa) -> None:
     events: list[tuple[str, str]] = []
     chat = ChatService(RasaClient(rasa.url), answer_fn=_answer,  # type: ignore[attr-defined]
-                       on_event=lambda k, v: events.append((k, v)))
+                       identity_key=KEY, on_event=lambda k, v: events.append((k, v)))
     try:
-        result = await chat.reply("telegram:42", "CCCD 079123456789 mất thì làm sao?",
-                                  channel="telegram")
+        result = await chat.reply(Identity("telegram", "42"),
+                                  "CCCD 079123456789 mất thì làm sao?")
         assert result.degraded is False
         sent = rasa.received[-1]
         assert sent["sender"] == "telegram:42"
         assert "079123456789" not in sent["message"] and "[số định danh đã ẩn]" in sent["message"]
-        assert sent["metadata"] == {"channel": "telegram", "pii_masked": True}
+        meta = sent["metadata"]
+        assert meta["channel"] == "telegram" and meta["pii"] == ["id"]
+        # the identity travels signed for exactly this sender, verifiable by the actions
+        assert verify_identity(meta[METADATA_KEY], "telegram:42", KEY) == Identity(
+            "telegram", "42", None, meta[METADATA_KEY]["ts"])
+        assert verify_identity(meta[METADATA_KEY], "telegram:43", KEY) is None
         assert result.messages[0]["buttons"][0]["payload"] == "/start"
         assert ("outcome", "answered") in events
         assert await chat.rasa.ping() is True  # type: ignore[union-attr]
@@ -81,7 +90,7 @@ async def test_server_error_falls_back_to_the_knowledge_base(rasa: FakeRasa) -> 
     chat = ChatService(RasaClient(rasa.url), answer_fn=_answer)  # type: ignore[attr-defined]
     rasa.broken = True
     try:
-        result = await chat.reply("web:1", "Hỏi gì đó", channel="web")
+        result = await chat.reply(Identity("web", "1"), "Hỏi gì đó")
         assert result.degraded is True
         assert result.messages[0]["text"] == "KB: Hỏi gì đó\n\nNguồn: Nguồn A (Điều 1)"
         with pytest.raises(RasaUnavailable):
@@ -95,7 +104,7 @@ async def test_unreachable_rasa_is_degraded_mode_with_local_commands() -> None:
     chat = ChatService(RasaClient(f"http://127.0.0.1:{free_port()}"), answer_fn=_answer)
     try:
         assert await chat.rasa.ping() is False  # type: ignore[union-attr]
-        result = await chat.reply("zalo:9", "/thongke Ngã Bảy tuần này", channel="zalo")
+        result = await chat.reply(Identity("zalo", "9"), "/thongke Ngã Bảy tuần này")
         assert result.degraded and "thống kê" in result.messages[0]["text"]
     finally:
         await chat.aclose()

@@ -26,6 +26,7 @@ from tests.channels.fake_telegram import BOT_USER, FakeBotApi, message, user
 from troly06.config import Settings
 
 QUESTION = "Làm thẻ căn cước cần giấy tờ gì?"
+SECRET = "tg-webhook-" + "s" * 32
 OFFICIAL_NGABAY = 100000001  # config/officials.yaml (example official, Ngã Bảy)
 
 
@@ -253,16 +254,16 @@ def test_webhook_mode_is_fed_by_the_fastapi_route(fake: FakeBotApi, settings: Se
 
     with app_env(tmp_path_factory.mktemp("tgwh"), TELEGRAM_BOT_TOKEN="123456:TEST-TOKEN",
                  TELEGRAM_BASE_URL=f"{fake.url}/bot", TELEGRAM_MODE="webhook",  # type: ignore
-                 TELEGRAM_WEBHOOK_SECRET="s3cret", TROLY06_PUBLIC_URL="https://portal.example"
+                 TELEGRAM_WEBHOOK_SECRET=SECRET, TROLY06_PUBLIC_URL="https://portal.example"
                  ) as s, TestClient(create_app(s)) as client:
         hook = wait_for(lambda: fake.calls_of("setWebhook"))[-1]
         assert hook["url"] == "https://portal.example/webhooks/telegram"
-        assert hook["secret_token"] == "s3cret"
+        assert hook["secret_token"] == SECRET
         update = {"update_id": 990001, "message": message(555010, "/start")}
         bad = client.post("/webhooks/telegram", json=update,
                           headers={"X-Telegram-Bot-Api-Secret-Token": "nope"})
         assert bad.status_code == 403
         ok = client.post("/webhooks/telegram", json=update,
-                         headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"})
+                         headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
         assert ok.status_code == 200
         assert wait_for(lambda: texts_to(fake, 555010))[0]

@@ -28,12 +28,12 @@ ENDPOINTS = DEPLOY / "endpoints.yml"
 NGINX_BIN = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists()
                                       else None)
 
-RASA_CMD = ["rasa", "run", "--enable-api", "-i", "0.0.0.0", "-p", "5005", "-m", "models",
+RASA_CMD = ["rasa", "run", "-i", "0.0.0.0", "-p", "5005", "-m", "models",
             "--credentials", "bot/credentials.yml", "--endpoints", "deploy/endpoints.yml"]
 LOCK_STORE = "bot.components.lock_store.AtomicRedisLockStore"
 # Deployment -> (readiness path, liveness path, port): what docs/deploy.md describes.
 PROBES = {
-    "rasa": ("/status", "/", 5005),
+    "rasa": ("/webhooks/rest/", "/", 5005),
     "actions": ("/health", "/health", 5055),
     "api": ("/health/ready", "/health/live", 8000),
     "nginx": ("/nginx-health", "/nginx-health", 80),
@@ -142,7 +142,7 @@ def test_every_deployment_has_readiness_and_liveness_on_the_right_path_and_port(
 
 def test_rasa_readiness_is_status_and_startup_allows_slow_model_loading() -> None:
     c = _containers(_by_kind("Deployment")["rasa"])[0]
-    assert c["readinessProbe"]["httpGet"]["path"] == "/status"
+    assert c["readinessProbe"]["httpGet"]["path"] == "/webhooks/rest/"
     startup = c["startupProbe"]
     assert startup["periodSeconds"] * startup["failureThreshold"] >= 120
     mem = c["resources"]["requests"]["memory"]

@@ -25,10 +25,22 @@ RASA_ENV = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
 def make_tracker(text: str, intent: str = "ask_knowledge", *, sender: str = "test-user",
                  entities: list[dict[str, Any]] | None = None,
                  slots: dict[str, Any] | None = None, pii: list[str] | None = None,
-                 history: list[str] | None = None, channel: str = "rest") -> Tracker:
-    """A rasa-sdk tracker whose latest user message is ``text`` (already masked upstream)."""
-    latest = {"text": text, "intent": {"name": intent, "confidence": 1.0},
-              "entities": entities or [], "pii": pii or []}
+                 history: list[str] | None = None, channel: str = "rest",
+                 identity: tuple[str, str, str | None] | None = None) -> Tracker:
+    """A rasa-sdk tracker whose latest user message is ``text`` (already masked upstream).
+
+    ``identity`` = (channel, user id, official id): the message then carries that identity
+    signed as a gateway would (:mod:`troly06.identity`), and the sender is its sender id.
+    """
+    latest: dict[str, Any] = {"text": text, "intent": {"name": intent, "confidence": 1.0},
+                              "entities": entities or [], "pii": pii or []}
+    if identity is not None:
+        from troly06.config import get_settings
+        from troly06.identity import METADATA_KEY, Identity, sign_identity
+
+        who = Identity(*identity)
+        sender = who.sender
+        latest["metadata"] = {METADATA_KEY: sign_identity(who, get_settings().secret("identity"))}
     events: list[dict[str, Any]] = [{"event": "action", "name": "action_listen"}]
     for old in history or []:
         events.append({"event": "user", "text": old, "parse_data": {},
@@ -52,6 +64,8 @@ def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("TROLY06_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("TROLY06_TODAY", "2023-07-19")
+    monkeypatch.setenv("TROLY06_OFFICIALS_FILE",
+                       str(ROOT / "tests" / "data" / "officials_test.yaml"))
     get_settings.cache_clear()
     yield get_settings()
     get_settings.cache_clear()

@@ -9,6 +9,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from tests.rasa.conftest import make_tracker, texts
 
+NGABAY = ("telegram", "100000001", "ngabay-telegram")  # tests/data/officials_test.yaml
+
 DIGITS_12 = re.compile(r"\d{12}")
 
 
@@ -58,7 +60,7 @@ async def test_knowledge_question_with_masked_id_gets_the_pii_note() -> None:
     dispatcher, _ = await _run(ActionAnswerKnowledge(), tracker)
     reply = texts(dispatcher)
     assert "ẩn" in reply and "không cần" in reply
-    assert not DIGITS_12.search(reply)
+    assert not DIGITS_12.search(re.sub(r"https?://\S+", "", reply))  # source URLs may
 
 
 # --- feedback ---------------------------------------------------------------------------
@@ -67,7 +69,7 @@ async def test_feedback_is_stored_masked(app_db) -> None:
     from actions.feedback import ActionStoreFeedback
     from troly06.feedback import list_feedback
 
-    tracker = make_tracker("👎", "feedback_negative", sender="telegram:42",
+    tracker = make_tracker("👎", "feedback_negative", identity=("telegram", "42", None),
                            history=["CCCD 012345678901 cấp đổi ở đâu"],
                            slots={"last_answer_id": "cccd_renewal_where",
                                   "last_answer_kind": "knowledge:answered"})
@@ -116,10 +118,27 @@ async def test_stats_refused_for_non_official(stats_db) -> None:
             "timestamp": None} in events
 
 
+async def test_forged_sender_string_is_not_an_official(stats_db) -> None:
+    """The sender string of an official, with no (or a wrong) signature, gets nothing."""
+    from actions.statistics import REFUSAL, ActionStatsQuery
+    from troly06.identity import METADATA_KEY, Identity, sign_identity
+
+    forged = make_tracker("thongke nga bay tuan 28", "stats_query", sender="telegram:100000001",
+                          slots={"locality": "Ngã Bảy", "period": "tuần 28"})
+    dispatcher, _ = await _run(ActionStatsQuery(), forged)
+    assert texts(dispatcher) == REFUSAL
+    wrong_key = make_tracker("thongke nga bay tuan 28", "stats_query", sender="telegram:100000001",
+                             slots={"locality": "Ngã Bảy", "period": "tuần 28"})
+    wrong_key.latest_message["metadata"] = {METADATA_KEY: sign_identity(
+        Identity("telegram", "100000001", "ngabay-telegram"), "x" * 40)}
+    dispatcher, _ = await _run(ActionStatsQuery(), wrong_key)
+    assert texts(dispatcher) == REFUSAL
+
+
 async def test_stats_official_gets_figures_with_source(stats_db) -> None:
     from actions.statistics import ActionStatsQuery
 
-    tracker = make_tracker("thongke nga bay tuan 28", "stats_query", sender="telegram:100000001",
+    tracker = make_tracker("thongke nga bay tuan 28", "stats_query", identity=NGABAY,
                            slots={"locality": "Ngã Bảy", "period": "tuần 28"})
     dispatcher, events = await _run(ActionStatsQuery(), tracker)
     reply = texts(dispatcher)
@@ -133,7 +152,7 @@ async def test_stats_official_refused_for_other_locality(stats_db) -> None:
     from actions.statistics import ActionStatsQuery
 
     tracker = make_tracker("thongke Vị Thanh tuần này", "stats_query",
-                           sender="telegram:100000001",
+                           identity=NGABAY,
                            slots={"locality": "Vị Thanh", "period": "tuần này"})
     dispatcher, _ = await _run(ActionStatsQuery(), tracker)
     assert "chưa được phân quyền" in texts(dispatcher)
@@ -143,7 +162,7 @@ async def test_stats_compare_uses_this_week_not_the_reference_week(stats_db) -> 
     from actions.statistics import ActionStatsCompare
 
     tracker = make_tracker("so với tuần trước thế nào", "stats_compare",
-                           sender="telegram:100000001",
+                           identity=NGABAY,
                            entities=[{"entity": "period", "value": "tuần trước"}])
     dispatcher, _ = await _run(ActionStatsCompare(), tracker)
     reply = texts(dispatcher)
@@ -157,7 +176,7 @@ async def test_stats_compare_uses_this_week_not_the_reference_week(stats_db) -> 
 async def test_stats_trend_sends_a_png_chart(stats_db) -> None:
     from actions.statistics import ActionStatsTrend
 
-    tracker = make_tracker("xuhuong cấp đổi", "stats_trend", sender="telegram:100000001",
+    tracker = make_tracker("xuhuong cấp đổi", "stats_trend", identity=NGABAY,
                            entities=[{"entity": "indicator", "value": "cccd_renewal"}])
     dispatcher, _ = await _run(ActionStatsTrend(), tracker)
     images = [m["image"] for m in dispatcher.messages if m.get("image")]

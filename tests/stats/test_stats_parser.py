@@ -144,13 +144,15 @@ def test_20mb_file_too_large_for_configured_limit(tmp_path: Path,
     assert "MB" in info.value.message_vi
     assert time.perf_counter() - started < 1.0  # refused from the size, before reading
 
-    # Under the default 25 MB limit the same file is read and its figures still found.
+    # Under the default 25 MB byte limit the file is read, but 15 million characters are no
+    # weekly report: refused by the text bound (hostile-file limits), quickly and clearly.
     monkeypatch.delenv("TROLY06_MAX_UPLOAD_BYTES")
     get_settings.cache_clear()
-    doc = read_path(path)
-    parsed = parse_report(doc.text, path.name)
-    assert parsed.figures["pin_structure_fixed_done"] == 1421
-    assert parsed.unread == []
+    started = time.perf_counter()
+    with pytest.raises(ReportRejected) as info:
+        read_path(path)
+    assert info.value.code == "too_complex" and "quá dài" in info.value.message_vi
+    assert time.perf_counter() - started < 5.0
 
 
 def test_period_written_in_words() -> None:

@@ -33,7 +33,7 @@ def test_migration_creates_schema(db_url: str) -> None:
                 "stats_alembic_version"} <= names
         with engine.connect() as conn:
             assert conn.execute(text("SELECT version_num FROM stats_alembic_version")
-                                ).scalar() == "stats_0002"
+                                ).scalar() == "stats_0003"
     finally:
         engine.dispose()
     store.init_db(db_url)  # idempotent

@@ -28,7 +28,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels.chat import ChatService
+from bot.channels.chat import ChatService, channel_identity
 from bot.channels.reports import ingest_upload, summarize_ingest
 from bot.channels.telegram.render import (
     PayloadStore,
@@ -114,8 +114,9 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
         await context.bot.send_chat_action(chat_obj.id, ChatAction.TYPING)
     except Exception:  # noqa: BLE001 - the typing indicator is cosmetic
         pass
-    result = await chat.reply(SENDER_PREFIX + str(user.id), text, channel="telegram",
-                              metadata={"chat_type": chat_obj.type})
+    who = await asyncio.to_thread(channel_identity, "telegram", str(user.id),
+                                  settings.officials_file)
+    result = await chat.reply(who, text, metadata={"chat_type": chat_obj.type})
     messages = result.messages
     if prefix:
         messages = [{"text": prefix}, *messages]
@@ -223,12 +224,12 @@ async def on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await with_retry(lambda: context.bot.send_message(chat_obj.id, UNSUPPORTED))
 
 
-def ingest_file(path: Path, filename: str, settings: Settings) -> str:
-    """Ingest a downloaded report with :func:`stats.ingest_report`; the parser's summary."""
+def ingest_file(path: Path, filename: str, settings: Settings, official: Any) -> str:
+    """Ingest an official's downloaded report (:func:`ingest_upload`); the parser's summary."""
     from stats import StatsError
 
     try:
-        result = ingest_upload(path.read_bytes(), filename, settings)
+        result = ingest_upload(path.read_bytes(), filename, settings, official)
     except StatsError as exc:
         return INGEST_FAILED.format(reason=exc.message_vi)
     return summarize_ingest(result)
@@ -266,8 +267,8 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         tg_file = await with_retry(lambda: context.bot.get_file(doc.file_id))
         await with_retry(lambda: tg_file.download_to_drive(path))
         try:
-            summary = await asyncio.to_thread(ingest_file, path, name, settings)
-            log.info("report %s ingested for %s", name, official.name)
+            summary = await asyncio.to_thread(ingest_file, path, name, settings, official)
+            log.info("report upload handled for official %s", official.id)
         except Exception as exc:  # noqa: BLE001 - unexpected errors become a clear reply
             log.warning("report ingestion failed: %r", exc, exc_info=True)
             summary = INGEST_FAILED.format(reason=str(exc) or type(exc).__name__)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from bot.channels.chat import ChatService
+from bot.channels.chat import ChatService, channel_identity
 from bot.channels.zalo.client import ZaloClient
 from troly06.pii import mask_pii
 
@@ -17,40 +16,22 @@ SENDER_PREFIX = "zalo:"
 TOO_LONG = "Tin nhắn quá dài (tối đa {n} ký tự). Bạn vui lòng rút gọn câu hỏi nhé."
 
 
-class RecentIds:
-    """Bounded memory of recently seen ids (Zalo retries an event until it gets a 200)."""
-
-    def __init__(self, size: int = 5000, ttl_s: float = 3600.0) -> None:
-        self.size = size
-        self.ttl_s = ttl_s
-        self._seen: OrderedDict[str, float] = OrderedDict()
-
-    def seen_before(self, key: str) -> bool:
-        """Record ``key``; True when it was already recorded within the TTL."""
-        now = time.monotonic()
-        while self._seen:
-            oldest, at = next(iter(self._seen.items()))
-            if now - at > self.ttl_s or len(self._seen) > self.size:
-                self._seen.popitem(last=False)
-            else:
-                break
-        if key in self._seen:
-            return True
-        self._seen[key] = now
-        return False
-
-
 class ZaloWebhook:
     """Turn events into assistant replies sent through the OA message API."""
 
     def __init__(self, chat: ChatService, client: ZaloClient, *,
+                 seen_first_time: Callable[[str], bool],
+                 officials_file: Any = None,
                  publish: Callable[[str], str | None] | None = None,
                  max_chars: int = 2000) -> None:
+        """``seen_first_time(key)``: records an event id, True only the first time (shared
+        by every replica: :func:`troly06.dedup.first_time`)."""
         self.chat = chat
+        self.seen_first_time = seen_first_time
+        self.officials_file = officials_file
         self.client = client
         self.publish = publish or (lambda image: image if image.startswith("http") else None)
         self.max_chars = max_chars
-        self.recent = RecentIds()
 
     def accept(self, event: dict[str, Any]) -> tuple[str, str, str] | None:
         """Return ``(user_id, text, msg_id)`` for a new ``user_send_text`` event, else None."""
@@ -61,10 +42,10 @@ class ZaloWebhook:
         user_id = str(sender.get("id") or "")
         text = str(message.get("text") or "")
         msg_id = str(message.get("msg_id") or "")
-        if not user_id or not text.strip():
-            return None
-        if msg_id and self.recent.seen_before(msg_id):
-            log.info("duplicate Zalo event %s ignored", msg_id)
+        if not user_id or not text.strip() or not msg_id:
+            return None  # no id: it could be replayed at will, so it is not handled
+        if not self.seen_first_time(f"zalo:{msg_id}"):
+            log.info("duplicate Zalo event ignored")
             return None
         return user_id, text, msg_id
 
@@ -74,7 +55,9 @@ class ZaloWebhook:
             if len(text) > self.max_chars:
                 await self.client.send_text(user_id, TOO_LONG.format(n=self.max_chars))
                 return
-            result = await self.chat.reply(SENDER_PREFIX + user_id, text, channel="zalo")
+            who = await asyncio.to_thread(channel_identity, "zalo", user_id,
+                                          self.officials_file)
+            result = await self.chat.reply(who, text)
             for message in result.messages:
                 if message.get("text"):
                     await self.client.send_text(user_id, message["text"],
