@@ -51,6 +51,9 @@ async def zalo_webhook(request: Request, background: BackgroundTasks,
     try:
         verify_signature(x_zevent_signature, body, app_id=settings.zalo_app_id, secret=secret,
                          max_skew_s=settings.zalo_max_skew_s)
+    except (ValueError, RecursionError) as exc:  # not even JSON: no timestamp to check
+        raise ApiError(400, "bad_event", "Sự kiện Zalo không hợp lệ (JSON lỗi).",
+                       "Malformed Zalo event (invalid JSON).") from exc
     except SignatureError as exc:
         log.warning("Zalo webhook refused: %s", exc.reason)
         raise ApiError(exc.status, "bad_signature" if exc.status == 403 else "missing_signature",

@@ -90,10 +90,9 @@ def test_id_number_is_not_echoed_nor_stored_nor_logged(stack: Stack) -> None:
     assert ID_NUMBER not in str(replies)
     replies = say(stack, "e2e-pii", f"tôi có cccd {ID_NUMBER} thì kích hoạt VNeID thế nào")
     assert ID_NUMBER not in str(replies) and "Nguồn" in text_of(replies)
-    # the tracker as Rasa serves it and as the SQL tracker store holds it
-    tracker = httpx.get(f"{stack.rasa_url}/conversations/e2e-pii/tracker", timeout=30).json()
-    assert ID_NUMBER not in str(tracker)
-    assert "[số định danh đã ẩn]" in str(tracker)
+    # Rasa's HTTP API is off: nobody reads a tracker over HTTP; the SQL store holds it masked
+    assert httpx.get(f"{stack.rasa_url}/conversations/e2e-pii/tracker",
+                     timeout=30).status_code == 404
     db: Path = stack.tracker_db  # type: ignore[attr-defined]
     rows = [str(json.loads(r[0])) for r in sqlite3.connect(db).execute(
         "select data from events where sender_id = 'e2e-pii'")]

@@ -1,0 +1,39 @@
+"""A scanner for personal data left in stored or logged text (used by the security tests).
+
+Independent of :mod:`troly06.pii` on purpose (a second implementation to check the first):
+runs of 9+ digits, Vietnamese phone numbers, emails. URLs of sources are skipped when asked
+(article ids in newspaper links are long numbers, not personal data), and so are hex and
+timestamp-like fields that are not text a person typed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_URL = re.compile(r"https?://\S+")
+_DIGIT_RUN = re.compile(r"(?<![\w.])\d(?:[ .\-]?\d){8,}(?![\w])")
+_PHONE = re.compile(r"(?<!\d)(?:\+84|0084|84|0)[ .\-]?\d{2,3}[ .\-]?\d{3}[ .\-]?\d{3,4}(?!\d)")
+_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+\.[\w.\-]+")
+# dd.mm[.yyyy][-dd.mm.yyyy] and dd/mm/yyyy are dates, not identifiers
+_DATES = re.compile(r"\b\d{1,2}[./]\d{1,2}(?:[./]\d{4})?(?:\s*[-–]\s*\d{1,2}[./]\d{1,2}"
+                    r"[./]\d{4})?\b")
+_FLOAT = re.compile(r"^\d{10}\.\d+$|^\d{9,13}$")  # unix timestamps, ids of the DB itself
+
+
+def scan_text(text: str, *, ignore_urls: bool = False) -> list[str]:
+    """The personal-looking items in ``text``."""
+    text = unicodedata.normalize("NFKC", text)
+    if ignore_urls:
+        text = _URL.sub(" ", text)
+    text = _DATES.sub(" ", text)
+    found = [m.group(0) for m in _EMAIL.finditer(text)]
+    for pattern in (_PHONE, _DIGIT_RUN):
+        for m in pattern.finditer(text):
+            value = m.group(0)
+            digits = re.sub(r"\D", "", value)
+            if _FLOAT.match(value) and value.startswith(("16", "17", "18", "19")):
+                continue  # a UNIX timestamp (2020s), not a number someone typed
+            if len(digits) >= 9:
+                found.append(value)
+    return found
