@@ -77,3 +77,9 @@ def test_log_formatter_masks_child_loggers_and_tracebacks() -> None:
     text = stream.getvalue()
     assert "079203001234" not in text and "0912345678" not in text and "345 678" not in text
     assert ID_MASK in text and PHONE_MASK in text and "Traceback" in text
+
+
+def test_iso_dates_and_log_timestamps_are_not_masked() -> None:
+    for text in ("2026-12-01 09:56:52 INFO rasa", "hạn 2026-12-31", "2026-12-01T09:56:52,123"):
+        assert mask_pii(text) == text
+    assert ID_MASK in mask_pii("2026-12-01 số 079203001234")
