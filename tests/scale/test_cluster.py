@@ -59,7 +59,14 @@ def test_stats_form_hops_between_replicas_and_the_tracker_has_every_turn(
         cluster: Cluster) -> None:
     replica = [f"http://127.0.0.1:{port}" for port in cluster.ports.rasa]
     turns = ["thống kê số CCCD", "Ngã Bảy", "tuần 28 năm 2023", "cảm ơn"]
-    replies = [say(replica[i % 2], OFFICIAL, text) for i, text in enumerate(turns)]
+    # signed as the Telegram gateway would: the actions trust nothing else
+    from troly06.identity import METADATA_KEY, Identity, sign_identity
+
+    who = Identity("telegram", "100000002", "haugiang-telegram")
+    key = cluster.env["TROLY06_IDENTITY_KEY"]
+    replies = [say(replica[i % 2], OFFICIAL, text,
+                   metadata={METADATA_KEY: sign_identity(who, key)})
+               for i, text in enumerate(turns)]
     assert "địa bàn nào" in text_of(replies[0])        # replica 1 asks where
     assert "kỳ nào" in text_of(replies[1])              # replica 2 knows what was asked
     answer = text_of(replies[2])                        # replica 1 has both slots
