@@ -10,7 +10,7 @@ from fastapi.security import APIKeyHeader
 from api.errors import ApiError
 from api.metrics import ApiMetrics
 from bot.channels.chat import ChatService
-from stats.access import Official, OfficialStore
+from stats.access import Official, OfficialStore, get_store
 from troly06.config import Settings
 
 
@@ -39,8 +39,6 @@ api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
 
 def get_officials(settings: SettingsDep) -> OfficialStore:
     """The validated officials store (cached; reloaded when the file changes)."""
-    from stats.access import get_store  # noqa: PLC0415
-
     return get_store(settings.officials_file)
 
 

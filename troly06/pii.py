@@ -96,6 +96,11 @@ def _scan(text: str) -> tuple[str, list[str]]:
     return out, kinds
 
 
+def mask_and_find(text: str) -> tuple[str, list[str]]:
+    """``(mask_pii(text), find_pii(text))`` in one pass (for ingress, which needs both)."""
+    return _scan(text) if text else (text, [])
+
+
 def find_pii(text: str) -> list[str]:
     """The kinds of personal data found in ``text`` ("email", "passport", "phone", "id")."""
     return _scan(text)[1] if text else []

@@ -25,7 +25,7 @@ from typing import Any
 from bot.channels.rasa_client import RasaClient, RasaUnavailable
 from troly06.config import get_settings
 from troly06.identity import METADATA_KEY, Identity, sign_identity
-from troly06.pii import find_pii, mask_pii
+from troly06.pii import mask_and_find
 
 log = logging.getLogger(__name__)
 
@@ -160,8 +160,7 @@ class ChatService:
         sender, channel = who.sender, who.channel
         # Personal data never reaches Rasa: masked here, at the gateways' shared ingress;
         # what was found travels as metadata ("pii"), so nothing downstream re-detects it.
-        kinds = find_pii(text or "")
-        masked = mask_pii((text or "").strip())
+        masked, kinds = mask_and_find((text or "").strip())
         meta = {**(metadata or {}), "channel": channel,
                 METADATA_KEY: sign_identity(who, self.identity_key)}
         if kinds:
