@@ -18,6 +18,8 @@ _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+\.[\w.\-]+")
 # dd.mm[.yyyy][-dd.mm.yyyy] and dd/mm/yyyy are dates, not identifiers
 _DATES = re.compile(r"\b\d{1,2}[./]\d{1,2}(?:[./]\d{4})?(?:\s*[-–]\s*\d{1,2}[./]\d{1,2}"
                     r"[./]\d{4})?\b")
+# ISO dates and log timestamps (2026-12-01 10:25:38,123)
+_ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?")
 _FLOAT = re.compile(r"^\d{10}\.\d+$|^\d{9,13}$")  # unix timestamps, ids of the DB itself
 
 
@@ -26,6 +28,7 @@ def scan_text(text: str, *, ignore_urls: bool = False) -> list[str]:
     text = unicodedata.normalize("NFKC", text)
     if ignore_urls:
         text = _URL.sub(" ", text)
+    text = _ISO.sub(" ", text)
     text = _DATES.sub(" ", text)
     found = [m.group(0) for m in _EMAIL.finditer(text)]
     for pattern in (_PHONE, _DIGIT_RUN):
@@ -34,6 +37,10 @@ def scan_text(text: str, *, ignore_urls: bool = False) -> list[str]:
             digits = re.sub(r"\D", "", value)
             if _FLOAT.match(value) and value.startswith(("16", "17", "18", "19")):
                 continue  # a UNIX timestamp (2020s), not a number someone typed
+            if re.fullmatch(r"\d{1,3}\.\d+", value):
+                continue  # a decimal (NLU confidence), not an identifier
+            if len(digits) > 16 and value.isdigit():
+                continue  # one unbroken 17+ digit run is a hash or signature, not an ID
             if len(digits) >= 9:
                 found.append(value)
     return found
