@@ -43,7 +43,8 @@ lint: ## ruff + mypy
 	@$(PY) -m ruff check . && $(PY) -m mypy
 
 bench: install kb-build train ## Run every benchmark under bench/ and print the figures
-	@for b in bench/kb_eval.py bench/ingest_bench.py bench/nlu_eval.py bench/chat_latency.py; do \
+	@for b in bench/kb_eval.py bench/ingest_bench.py bench/nlu_eval.py bench/chat_latency.py \
+	    bench/hostile_upload_latency.py; do \
 	  echo "== $$b"; $(PY) $$b || exit 1; done
 
 bench-scale: install system-deps kb-build train ## 1 vs 2 Rasa replicas behind nginx, replica killed mid-run

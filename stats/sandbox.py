@@ -74,12 +74,17 @@ def parse_isolated(raw: bytes, source_name: str, *, today: date | None = None,
     return doc, ParsedReport.from_dict(out["parsed"])
 
 
+PARSER_NICENESS = 10
+
+
 def _limit(memory_mb: int, cpu_s: int) -> None:
     import resource
 
     mem = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))
+    # An uploaded file is untrusted work: it yields the CPU to the people being served.
+    os.nice(PARSER_NICENESS)
 
 
 def _main(argv: list[str]) -> int:

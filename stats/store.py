@@ -189,6 +189,11 @@ _Q_CURRENT = select(REPORTS.c.period_start, REPORTS.c.period_end, REPORTS.c.sour
     REPORTS.c.id == bindparam("rid"))
 _Q_FIGURES = select(FIGURES.c.code, FIGURES.c.value).where(FIGURES.c.report_id == bindparam("rid"))
 _U_SUPERSEDE = update(REPORTS).where(REPORTS.c.id == bindparam("rid")).values(superseded=True)
+# A no-op write on the locality row: its row lock (PostgreSQL) or the write lock (SQLite) is
+# held until commit, so uploads of one locality take turns and each reads the versions the
+# previous one committed.
+_U_LOCK_LOCALITY = (update(LOCALITIES).where(LOCALITIES.c.id == bindparam("lid"))
+                    .values(name=LOCALITIES.c.name))
 _I_REPORT = insert(REPORTS)
 
 
@@ -241,6 +246,7 @@ def _store(conn: Connection, doc: Document, sha: str, parsed: ParsedReport, *,
     if authorize is not None and not authorize(name, level, province):
         raise rejected("out_of_scope", f"Bạn không được phân quyền nộp báo cáo của {level} "
                        f"{name}.", "The report's locality is outside the uploader's scope.")
+    conn.execute(_U_LOCK_LOCALITY, {"lid": loc_id})  # then read the versions, up to date
     previous = conn.execute(_Q_VERSIONS, {"lid": loc_id, "year": parsed.iso_year,
                                           "week": parsed.iso_week}).all()
     current = next((r for r in previous if not r.superseded), None)
@@ -326,8 +332,8 @@ def ingest_document(doc: Document, *, url: str | None = None, today: date | None
                     return _duplicate(existing)
             if attempt == 2:
                 raise
-            # another version of the same locality-week became current meanwhile (the
-            # unique index on current versions): retry once, as a replacement of it
+            # the locality itself was new and inserted concurrently by another upload: retry
+            # once; it exists now, and its row lock makes this upload wait for the other
     if result is None:
         with session_scope(url) as session:
             existing = session.scalars(select(Report).where(Report.sha256 == sha)).one()
@@ -380,6 +386,9 @@ def revert_report(report_id: int, *, actor: str = "cli", url: str | None = None)
         init_db(url)
     with get_engine(url).begin() as conn:
         row = conn.execute(select(REPORTS).where(REPORTS.c.id == report_id)).first()
+        if row is not None:  # take turns with uploads of the locality, then read again
+            conn.execute(_U_LOCK_LOCALITY, {"lid": row.locality_id})
+            row = conn.execute(select(REPORTS).where(REPORTS.c.id == report_id)).first()
         if row is None or row.superseded:
             raise rejected("not_current", f"Báo cáo {report_id} không phải bản đang dùng.",
                            f"Report {report_id} is not a current version.")

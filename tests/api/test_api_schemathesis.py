@@ -2,6 +2,11 @@
 
 ``/health`` is left out on purpose: its documented 503 means "a part is down" (Rasa is not
 running in this test). Rasa is unreachable, so /api/chat runs the degraded path for real.
+
+The two webhooks are included, but their schema describes only the signature / secret header:
+the routes read the raw body (the Zalo signature covers its exact bytes), so no request body is
+declared, and Telegram's webhook mode is off here (404). Their bodies, signatures and secrets
+are fuzzed over real HTTP by tests/security/test_webhook_fuzz.py.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ import hmac
 import json
 import time
 
+MAX_TIMESTAMP_DIGITS = 16  # milliseconds since 1970 have 13 digits until the year 2286
+
 
 class SignatureError(Exception):
     """The event is unsigned (``status`` 401) or badly signed / stale (``status`` 403)."""
@@ -33,9 +35,11 @@ def event_timestamp(body: bytes) -> str:
     except ValueError as exc:
         raise SignatureError(403, "body is not JSON") from exc
     ts = data.get("timestamp") if isinstance(data, dict) else None
-    if ts is None or not str(ts).strip().isdigit():
+    ts = "" if ts is None else str(ts).strip()
+    # ASCII digits of a sane length ("²".isdigit() is True; 10**400 ms overflows a float)
+    if not (ts.isascii() and ts.isdigit()) or len(ts) > MAX_TIMESTAMP_DIGITS:
         raise SignatureError(403, "event has no numeric timestamp")
-    return str(ts).strip()
+    return ts
 
 
 def verify_signature(header: str | None, body: bytes, *, app_id: str, secret: str,
@@ -49,7 +53,8 @@ def verify_signature(header: str | None, body: bytes, *, app_id: str, secret: st
         raise SignatureError(401, "missing X-ZEvent-Signature")
     timestamp = event_timestamp(body)
     expected = compute_signature(app_id, body, timestamp, secret)
-    if not hmac.compare_digest(header.strip().lower(), expected):
+    # bytes: compare_digest refuses str with non-ASCII characters (a TypeError, i.e. a 500)
+    if not hmac.compare_digest(header.strip().lower().encode(), expected.encode()):
         raise SignatureError(403, "signature mismatch")
     now = time.time() if now is None else now
     if max_skew_s > 0 and abs(now - int(timestamp) / 1000.0) > max_skew_s:
