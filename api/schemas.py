@@ -52,10 +52,13 @@ class AskRequest(BaseModel):
 
 
 class Source(BaseModel):
-    """Where an answer comes from."""
+    """Where an answer comes from, when it was published and when it was last checked."""
 
     title: str
     ref: str
+    date: str = Field("", description="publication date of the source (YYYY-MM-DD)")
+    verified: str = Field("", description="when the entry was last verified (YYYY-MM-DD)")
+    official_page: str = Field("", description="the official page for the procedure or rule")
 
 
 class AnswerOut(BaseModel):

@@ -2,10 +2,11 @@
 """Evaluate the knowledge search on ``tests/data/kb_eval.jsonl``.
 
 Each line: ``{"question", "expected_id", "style"}``; ``expected_id`` null = out of scope
-(must be answered "not sure"); ``"report:<stem>"`` = any passage of that report.
+(must be answered "not sure"). Weekly and yearly report figures are officials' data and are
+not served to citizens: the questions about them expect "not sure" (``note``).
 
-Prints, per retriever (fused = default ranking, lexical alone, dense alone, and rrf =
-reciprocal-rank fusion ranking): top-1, top-3, MRR on in-scope questions, answered-correctly
+Prints, per first-stage retriever (fused = lexical + dense, lexical alone, dense alone):
+top-1, top-3, MRR on in-scope questions, answered-correctly
 rate, false-rejection rate on in-scope, out-of-scope rejection rate, p50/p95 search latency.
 
     .venv/bin/python bench/kb_eval.py                  # all retrievers, whole file
@@ -14,6 +15,9 @@ rate, false-rejection rate on in-scope, out-of-scope rejection rate, p50/p95 sea
     .venv/bin/python bench/kb_eval.py --calibrate      # choose thresholds on dev, report on test
     .venv/bin/python bench/kb_eval.py --assemble       # rebuild kb_eval.jsonl from its parts
     .venv/bin/python bench/kb_eval.py --misses         # list the wrong/rejected questions
+    .venv/bin/python bench/kb_eval.py --real heldout   # the real-question eval (bench/real_eval.py)
+    .venv/bin/python bench/kb_eval.py --real heldout --ablate   # ... with each component off
+    .venv/bin/python bench/kb_eval.py --real heldout --rest http://127.0.0.1:8000  # over HTTP
 """
 
 from __future__ import annotations
@@ -29,13 +33,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from knowledge.answer import SCORING, Scoring, search  # noqa: E402
+from bench import real_eval  # noqa: E402
+from knowledge.answer import SCORING, Components, Scoring, answer, search  # noqa: E402
 from knowledge.index import build_index, get_index  # noqa: E402
 
 EVAL = ROOT / "tests" / "data" / "kb_eval.jsonl"
 PARTS = ROOT / "tests" / "data" / "kb_eval_parts"
 EXTRA = ROOT / "tests" / "data" / "kb_eval_extra.jsonl"
-RETRIEVERS = ("fused", "lexical", "dense", "rrf")
+RETRIEVERS = ("fused", "lexical", "dense")
+MODES = {"fused": Components(reranker=False), "lexical": Components(dense=False, reranker=False),
+         "dense": Components(lexical=False, reranker=False)}
+# Each ablation retrains the reranker without the component (bench/train_reranker.py, same
+# data and cross-validated threshold) into var/ablation/, so it is judged at its best.
+ABLATIONS = {"full system": ([], Components()),
+             "no lexical": (["--no-lexical"], Components(lexical=False)),
+             "no dense": (["--no-dense"], Components(dense=False)),
+             "no focus extraction": (["--no-focus"], Components(focus=False)),
+             "no reranker": ([], Components(reranker=False))}
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -72,9 +86,8 @@ def assemble(out: Path = EVAL) -> int:
 
 
 def matches(hit_id: str, expected: str) -> bool:
-    """True when ``hit_id`` is the expected entry (or a passage of the expected report)."""
-    return hit_id == expected or (expected.startswith("report:") and "#" not in expected
-                                  and hit_id.startswith(expected + "#"))
+    """True when ``hit_id`` is the expected entry."""
+    return hit_id == expected
 
 
 def run(rows: list[dict], retriever: str, scoring: Scoring, k: int = 10,
@@ -87,12 +100,13 @@ def run(rows: list[dict], retriever: str, scoring: Scoring, k: int = 10,
     """
     index = get_index()
     for row in rows[:10]:  # warm-up (first calls allocate)
-        search(row["question"], k=1, retriever=retriever, scoring=scoring, index=index)
+        search(row["question"], k=1, components=MODES[retriever], scoring=scoring,
+               index=index)
     results: list[dict] = []
     for p in range(max(1, passes)):
         for n, row in enumerate(rows):
             t0 = time.perf_counter()
-            hits = search(row["question"], k=k, retriever=retriever, scoring=scoring,
+            hits = search(row["question"], k=k, components=MODES[retriever], scoring=scoring,
                           index=index)
             ms = (time.perf_counter() - t0) * 1000
             if p == 0:
@@ -139,6 +153,81 @@ HEADER = (f"{'mode':<8} {'top1':>6} {'top3':>6} {'MRR':>6} {'ans.ok':>8} {'false
           f"{'oosRej':>8} {'p50ms':>7} {'p95ms':>7} {'thr':>6}")
 
 
+def _rest_asker(base: str):  # noqa: ANN202 - a closure
+    """Ask through ``POST /api/chat`` (Rasa's NLU and dialogue, then the KB)."""
+    import uuid
+
+    import httpx
+
+    client = httpx.Client(base_url=base, timeout=120)
+
+    def ask(question: str) -> real_eval.Reply:
+        resp = client.post("/api/chat", json={"sender": f"eval-{uuid.uuid4().hex[:12]}",
+                                              "message": question})
+        resp.raise_for_status()
+        messages = resp.json().get("messages") or []
+        statuses = [(m.get("custom") or {}).get("status") for m in messages]
+        text = "\n".join(str(m.get("text") or "") for m in messages)
+        status = "answered" if "answered" in statuses else next(
+            (s for s in statuses if s), "not_sure")
+        return real_eval.Reply(status, text)
+
+    return ask
+
+
+def run_real(args: argparse.Namespace) -> int:
+    """The real-question eval: overall, per topic group, and (``--ablate``) per component."""
+    rows = real_eval.load(split=args.real)
+    print(f"# real questions ({args.real}): {sum(1 for r in rows if r['in_scope'])} in scope, "
+          f"{sum(1 for r in rows if not r['in_scope'])} out of domain")
+    if args.rest:
+        results = real_eval.evaluate(rows, _rest_asker(args.rest))
+        print(real_eval.fmt(f"REST {args.rest}", real_eval.summary(results)))
+        figures = {"rest": real_eval.summary(results)}
+    else:
+        build_index(progress=lambda m: print(f"# {m}", file=sys.stderr))
+        figures = {}
+        chosen = ABLATIONS if args.ablate else {"full system": ABLATIONS["full system"]}
+        for name, (flags, parts) in chosen.items():
+            if flags:
+                parts = _retrained(name, flags, parts)
+            results = real_eval.evaluate(
+                rows, lambda q, p=parts: _cli_reply(q, p))  # type: ignore[misc]
+            figures[name] = real_eval.summary(results)
+            print(real_eval.fmt(name, figures[name]))
+            if name == "full system":
+                for group, s in real_eval.by_group(results).items():
+                    print(real_eval.fmt(f"  {group}", s))
+                if args.misses:
+                    for r in results:
+                        if r["verdict"] in ("wrong", "answered"):
+                            print(f"    [{r['verdict']}] {r['id']}: {r['question'][:90]!r}")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False),
+                             encoding="utf-8")
+    return 0
+
+
+def _retrained(name: str, flags: list[str], parts: Components) -> Components:
+    """``parts`` with a reranker trained without the switched-off component."""
+    import contextlib
+    import dataclasses
+    import io
+
+    from bench import train_reranker
+
+    out = ROOT / "var" / "ablation" / (name.replace(" ", "_") + ".json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.redirect_stdout(io.StringIO()):
+        train_reranker.main([*flags, "--out", str(out)])
+    return dataclasses.replace(parts, model=str(out))
+
+
+def _cli_reply(question: str, parts: Components) -> real_eval.Reply:
+    result = answer(question, components=parts)
+    return real_eval.Reply(result.status, result.answer)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -155,9 +244,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     ap.add_argument("--passes", type=int, default=1,
                     help="time each question N times and keep its fastest run (default 1)")
+    ap.add_argument("--real", choices=("dev", "heldout", "all"),
+                    help="score the real-question eval instead (key facts, per topic group)")
+    ap.add_argument("--ablate", action="store_true",
+                    help="with --real: also with each component switched off")
+    ap.add_argument("--rest", help="with --real: ask a running API over HTTP (base URL)")
     args = ap.parse_args(argv)
     if args.assemble:
         return assemble(args.data)
+    if args.real:
+        return run_real(args)
     rows = read_jsonl(args.data)
     if args.split != "all":
         rows = rows[0 if args.split == "dev" else 1::2]
@@ -165,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     index = get_index()
     print(f"# {args.data.name} ({args.split}): {sum(1 for r in rows if r['expected_id'])} "
           f"in-scope, {sum(1 for r in rows if not r['expected_id'])} out-of-scope; index: "
-          f"{index.manifest['n_entries']} entries, {index.manifest['n_passages']} passages, "
+          f"{index.manifest['n_entries']} entries, "
           f"encoder {index.manifest['encoder']}; load average {os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} CPUs; latency passes {args.passes}")
     modes = RETRIEVERS if args.retriever == "all" else (args.retriever,)
@@ -173,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     all_results: dict[str, list[dict]] = {}
     for mode in modes:
         all_results[mode] = run(rows, mode, SCORING, passes=args.passes)
-        report[mode] = metrics(all_results[mode], SCORING.threshold(mode))  # type: ignore[arg-type]
+        report[mode] = metrics(all_results[mode], SCORING.threshold)
     print(HEADER)
     for mode in modes:
         print(fmt(mode, report[mode]))
@@ -196,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
             print(fmt(mode, metrics(test, best)) + "   (test half)")
     if args.misses:
         mode = modes[0]
-        thr = SCORING.threshold(mode)  # type: ignore[arg-type]
+        thr = SCORING.threshold
         print(f"\n# misses ({mode}, threshold {thr})")
         for r in all_results[mode]:
             exp = r["expected_id"]

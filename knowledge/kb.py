@@ -1,10 +1,15 @@
-"""Knowledge-base entries: load and validate ``knowledge/data/*.yaml``.
+"""Knowledge-base entries (schema v2): load and validate ``knowledge/data/*.yaml``.
 
-Each file holds ``entries:``, a list of
-``{id, title, answer, questions[], source{title, ref, date}, tags[], valid_from?, valid_until?}``
-(see docs/CONTRACTS.md). :func:`validate_entries` lists every problem (used by the data
-check in the tests); :func:`load_entries` skips invalid entries with a warning so that one
-bad entry never takes the assistant down.
+Each file holds ``entries:``, a list of entries (docs/CONTRACTS.md, "KB entry"): ``id, kind
+(procedure | faq | refusal), topic, title, answer, aspects{...}, questions[], legal_basis[{doc,
+article}], source{title, ref, date}, official_page, verified, tags[], valid_from, valid_until,
+successor, supersedes, history``. A ``refusal`` entry describes a question the assistant does
+not handle (land, inheritance, tax...) and names the body that does; it needs no legal basis.
+
+:func:`validate_entries` lists every structural problem (the data tests fail on any);
+:func:`load_entries` skips invalid entries with a warning so that one bad entry never takes
+the assistant down. Date-dependent checks (age of ``verified``, expiring rules, bodies that no
+longer exist) live in :mod:`knowledge.audit`.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +27,15 @@ import yaml
 log = logging.getLogger(__name__)
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_\-.]*$")
-MIN_QUESTIONS = 5
+MIN_QUESTIONS = 6
 MIN_ANSWER_CHARS = 40
-MAX_ANSWER_WORDS = 200  # the brief asks for ~120 words; this bound catches pasted documents
+MAX_ANSWER_WORDS = 220  # the schema asks for 40-200 words; this bound catches pasted documents
+KINDS = ("procedure", "faq", "refusal")
+TOPICS = ("can_cuoc", "dinh_danh", "cu_tru", "ho_tich", "ho_chieu", "xe", "gplx", "lltp",
+          "bhxh_bhyt", "an_sinh", "ngan_hang_sim", "phat", "chinh_quyen", "du_lieu_ca_nhan",
+          "lua_dao", "de_an_06", "ho_tro", "out_of_domain")
+ASPECTS = ("who", "where", "documents", "online_steps", "fee", "processing_time",
+           "result_validity")
 
 
 class KBError(ValueError):
@@ -31,8 +43,20 @@ class KBError(ValueError):
 
 
 @dataclass(frozen=True)
+class LegalBasis:
+    """One legal text an entry rests on: the document and the article."""
+
+    doc: str
+    article: str
+
+    def label(self) -> str:
+        """"Điều 24 Luật Căn cước số 26/2023/QH15"."""
+        return f"{self.article} {self.doc}".strip()
+
+
+@dataclass(frozen=True)
 class Entry:
-    """One curated question/answer entry."""
+    """One curated entry: a procedure, an FAQ, or a refusal naming the right body."""
 
     id: str
     title: str
@@ -41,11 +65,19 @@ class Entry:
     source_title: str
     source_ref: str
     source_date: str = ""
+    kind: str = "faq"
+    topic: str = ""
+    aspects: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    legal_basis: tuple[LegalBasis, ...] = ()
+    official_page: str = ""
+    verified: str = ""
     tags: tuple[str, ...] = ()
     valid_from: str = ""
     valid_until: str = ""
+    successor: str = ""
+    supersedes: str = ""
+    history: bool = False
     file: str = ""
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 def kb_files(kb_dir: Path) -> list[Path]:
@@ -77,14 +109,67 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _is_date(value: Any) -> bool:
+    if isinstance(value, date):
+        return True
+    try:
+        date.fromisoformat(_text(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _iso(value: Any) -> str:
+    """An ISO date string ('' when empty); YAML may give a ``date`` already."""
+    return value.isoformat() if isinstance(value, date) else _text(value)
+
+
+def _legal_problems(item: dict[str, Any]) -> list[str]:
+    basis = item.get("legal_basis")
+    if item.get("kind") == "refusal" and not basis:
+        return []
+    if not isinstance(basis, list) or not basis:
+        return ["no legal_basis (a document and an article)"]
+    return [f"legal_basis #{i + 1} needs doc and article" for i, b in enumerate(basis)
+            if not isinstance(b, dict) or not _text(b.get("doc")) or not _text(b.get("article"))]
+
+
+def _aspect_problems(item: dict[str, Any]) -> list[str]:
+    aspects = item.get("aspects")
+    if aspects is None:
+        return ["procedure without aspects"] if item.get("kind") == "procedure" else []
+    if not isinstance(aspects, dict) or not aspects:
+        return ["aspects must be a non-empty mapping"]
+    problems = [f"unknown aspect {k!r}" for k in aspects if k not in ASPECTS]
+    problems += [f"aspect {k} is empty" for k, v in aspects.items() if not _text(v)]
+    return problems
+
+
+def _date_problems(item: dict[str, Any]) -> list[str]:
+    problems: list[str] = []
+    if not _is_date(item.get("verified")):
+        problems.append("verified must be a date (YYYY-MM-DD)")
+    for key in ("valid_from", "valid_until"):
+        if item.get(key) not in (None, "") and not _is_date(item.get(key)):
+            problems.append(f"{key} must be a date or null")
+    if item.get("valid_until") not in (None, "") and not _text(item.get("successor")) \
+            and not item.get("history"):
+        problems.append("valid_until without a successor")
+    return problems
+
+
 def entry_problems(item: Any) -> list[str]:
-    """Everything wrong with one raw entry (empty list when valid)."""
+    """Everything structurally wrong with one raw entry (empty list when valid)."""
     if not isinstance(item, dict):
         return ["entry is not a mapping"]
     problems: list[str] = []
     eid = _text(item.get("id"))
     if not eid or not ID_RE.match(eid):
         problems.append(f"bad id {eid!r} (lower-case ASCII, digits, _ - .)")
+    if item.get("kind") not in KINDS:
+        problems.append(f"kind must be one of {', '.join(KINDS)}")
+    if item.get("topic") not in TOPICS:
+        problems.append(f"unknown topic {item.get('topic')!r}")
     for key in ("title", "answer"):
         if not _text(item.get(key)):
             problems.append(f"missing {key}")
@@ -100,52 +185,77 @@ def entry_problems(item: Any) -> list[str]:
     if not isinstance(source, dict) or not _text(source.get("title")) \
             or not _text(source.get("ref")):
         problems.append("source needs title and ref")
+    if item.get("kind") != "refusal" and not _text(item.get("official_page")):
+        problems.append("no official_page")
     tags = item.get("tags", [])
     if tags is not None and not isinstance(tags, list):
         problems.append("tags must be a list")
-    for key in ("title", "answer"):
-        value = _text(item.get(key))
-        if value != unicodedata.normalize("NFC", value):
-            problems.append(f"{key} is not NFC")
-    if isinstance(questions, list):
-        for q in questions:
-            if _text(q) != unicodedata.normalize("NFC", _text(q)):
-                problems.append(f"question not NFC: {q!r}")
+    problems += _legal_problems(item) + _aspect_problems(item) + _date_problems(item)
+    texts = [_text(item.get("title")), answer]
+    texts += [_text(q) for q in questions] if isinstance(questions, list) else []
+    texts += [_text(v) for v in (item.get("aspects") or {}).values()] \
+        if isinstance(item.get("aspects"), dict) else []
+    problems += [f"text not NFC: {t[:40]!r}" for t in texts
+                 if t != unicodedata.normalize("NFC", t)]
     return problems
 
 
 def validate_entries(kb_dir: Path) -> list[str]:
-    """All problems in the knowledge base, as "file: id: problem" lines."""
+    """All structural problems in the knowledge base, as "file: id: problem" lines
+    (including successors and supersedes that name no entry)."""
     problems: list[str] = []
     seen: dict[str, str] = {}
-    for name, item in read_raw(kb_dir):
+    raw = read_raw(kb_dir)
+    for name, item in raw:
         eid = _text(item.get("id")) if isinstance(item, dict) else "?"
         for problem in entry_problems(item):
             problems.append(f"{name}: {eid}: {problem}")
         if eid in seen:
             problems.append(f"{name}: {eid}: duplicate id (also in {seen[eid]})")
         seen.setdefault(eid, name)
+    for name, item in raw:
+        if not isinstance(item, dict):
+            continue
+        for key in ("successor", "supersedes"):
+            target = _text(item.get(key))
+            if target and target not in seen:
+                problems.append(f"{name}: {_text(item.get('id'))}: {key} {target!r} "
+                                "is not an entry")
     return problems
 
 
 def _to_entry(name: str, item: dict[str, Any]) -> Entry:
     source = item.get("source") or {}
-    known = {"id", "title", "answer", "questions", "source", "tags", "valid_from",
-             "valid_until"}
+    aspects = item.get("aspects") or {}
     return Entry(
         id=_text(item["id"]),
+        kind=_text(item.get("kind")) or "faq",
+        topic=_text(item.get("topic")),
         title=_text(item["title"]),
         answer=_text(item["answer"]),
+        aspects={k: _text(v) for k, v in aspects.items() if k in ASPECTS and _text(v)},
         questions=tuple(_text(q) for q in item.get("questions") or [] if _text(q)),
+        legal_basis=tuple(LegalBasis(_text(b.get("doc")), _text(b.get("article")))
+                          for b in item.get("legal_basis") or [] if isinstance(b, dict)),
         source_title=_text(source.get("title")),
         source_ref=_text(source.get("ref")),
-        source_date=_text(source.get("date")),
+        source_date=_iso(source.get("date")),
+        official_page=_text(item.get("official_page")),
+        verified=_iso(item.get("verified")),
         tags=tuple(_text(t) for t in item.get("tags") or []),
-        valid_from=_text(item.get("valid_from")),
-        valid_until=_text(item.get("valid_until")),
+        valid_from=_iso(item.get("valid_from")),
+        valid_until=_iso(item.get("valid_until")),
+        successor=_text(item.get("successor")),
+        supersedes=_text(item.get("supersedes")),
+        history=bool(item.get("history")),
         file=name,
-        extra={k: v for k, v in item.items() if k not in known},
     )
+
+
+# Problems that make an entry unusable; the others (a short question list, a long answer,
+# an unknown tag...) are data-quality findings that validate_entries reports.
+_FATAL = ("bad id", "missing", "answer shorter", "source needs", "no legal_basis",
+          "entry is not")
 
 
 def load_entries(kb_dir: Path) -> list[Entry]:
@@ -153,11 +263,7 @@ def load_entries(kb_dir: Path) -> list[Entry]:
     entries: list[Entry] = []
     seen: set[str] = set()
     for name, item in read_raw(kb_dir):
-        problems = entry_problems(item)
-        # Sourceless or unidentifiable entries are never served; a short question list is
-        # only a data-quality issue (reported by validate_entries).
-        fatal = [p for p in problems if not p.startswith("fewer than")
-                 and not p.startswith("answer longer")]
+        fatal = [p for p in entry_problems(item) if p.startswith(_FATAL)]
         if fatal:
             log.warning("skipping KB entry in %s: %s", name, "; ".join(fatal))
             continue

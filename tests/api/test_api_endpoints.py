@@ -16,7 +16,7 @@ from knowledge import answer
 from tests.api.api_testlib import ADMIN_KEY, HAUGIANG_KEY, REPORTS, app_env
 from troly06.config import Settings
 
-QUESTION = "Làm thẻ căn cước cần giấy tờ gì?"
+QUESTION = "Quên mật khẩu VNeID thì làm sao?"
 
 
 def test_chat_answers_from_knowledge_base_when_rasa_is_down(client: TestClient) -> None:

@@ -25,7 +25,7 @@ from tests.api.api_testlib import REPORTS, app_env, serving, wait_for
 from tests.channels.fake_telegram import BOT_USER, FakeBotApi, message, user
 from troly06.config import Settings
 
-QUESTION = "Làm thẻ căn cước cần giấy tờ gì?"
+QUESTION = "Quên mật khẩu VNeID thì làm sao?"
 SECRET = "tg-webhook-" + "s" * 32
 OFFICIAL_NGABAY = 100000001  # config/officials.yaml (example official, Ngã Bảy)
 

