@@ -27,16 +27,6 @@ PII_NOTE = ("Lưu ý: mình không cần số định danh cá nhân hay số đ
 FEEDBACK_BUTTONS = buttons(("👍 Đúng", "đúng"), ("👎 Sai", "sai"))
 
 
-def format_sources(sources: list[dict[str, str]]) -> str:
-    """'Nguồn: <title> (<ref>)' lines, one per source."""
-    lines = []
-    for src in sources:
-        title, ref = (src.get("title") or "").strip(), (src.get("ref") or "").strip()
-        if title or ref:
-            lines.append(f"Nguồn: {title} ({ref})" if ref and title else f"Nguồn: {title or ref}")
-    return "\n".join(lines)
-
-
 def _answer(question: str) -> dict[str, Any]:
     import knowledge
 
@@ -80,13 +70,16 @@ class ActionAnswerKnowledge(Action):
         if had_pii(tracker) and PII_NOTE not in text and "ẩn" not in text:
             text = f"{text}\n\n{PII_NOTE}"
         if status == "answered":
-            sources = result.get("sources") or []
-            src_text = format_sources(sources)
+            from knowledge.answer import format_sources
+
+            src_text = format_sources(result.get("sources") or [])
             if src_text and src_text not in text:
                 text = f"{text}\n\n{src_text}"
-            dispatcher.utter_message(text=text, buttons=FEEDBACK_BUTTONS,
-                                     json_message={"sources": sources})
-        else:
-            dispatcher.utter_message(text=text, buttons=MAIN_TOPIC_BUTTONS)
+        # custom: what the channels and portals read (status, entry, sources)
+        custom = {"sources": (result.get("sources") or []) if status == "answered" else [],
+                  "status": status, "entry_id": result.get("entry_id")}
+        dispatcher.utter_message(
+            text=text, buttons=FEEDBACK_BUTTONS if status == "answered" else MAIN_TOPIC_BUTTONS,
+            json_message=custom)
         return [SlotSet("last_answer_id", result.get("entry_id")),
                 SlotSet("last_answer_kind", f"knowledge:{status}")]

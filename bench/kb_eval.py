@@ -165,7 +165,7 @@ def _rest_asker(base: str):  # noqa: ANN202 - a closure
         resp = client.post("/api/chat", json={"sender": f"eval-{uuid.uuid4().hex[:12]}",
                                               "message": question})
         resp.raise_for_status()
-        messages = resp.json().get("messages") or []
+        messages = resp.json().get("replies") or []
         statuses = [(m.get("custom") or {}).get("status") for m in messages]
         text = "\n".join(str(m.get("text") or "") for m in messages)
         status = "answered" if "answered" in statuses else next(

@@ -52,8 +52,8 @@ SUGGEST_FROM = 0.3  # reranker probability from which an entry is offered as a s
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 _MASKS = re.compile(r"\[[^\]]*đã ẩn\]")
 
-__all__ = ["SCORING", "Answer", "Components", "Hit", "Scoring", "answer", "message",
-           "search"]
+__all__ = ["SCORING", "Answer", "Components", "Hit", "Scoring", "answer", "format_sources",
+           "message", "search"]
 
 
 @lru_cache(maxsize=1)
@@ -151,6 +151,7 @@ def search(question: str, k: int = 5, components: Components = ALL_ON,
 
 
 def _date_vi(iso: str) -> str:
+    """"2025-12-04" → "04/12/2025" (other strings unchanged)."""
     try:
         return date.fromisoformat(iso).strftime("%d/%m/%Y")
     except ValueError:
@@ -188,6 +189,23 @@ def _not_sure(index: KnowledgeIndex, ranked: list[Candidate]) -> str:
         return message("not_sure")
     quoted = "; ".join(f"“{t}”" for t in titles)
     return f"{message('suggest', titles=quoted)} {message('not_sure')}"
+
+
+def format_sources(sources: list[dict[str, Any]]) -> str:
+    """The "Nguồn: <title> (<ref>), <date>; đã kiểm chứng <date>" lines every channel shows
+    under an answer (one implementation for the action and the degraded path)."""
+    lines = []
+    for src in sources:
+        title = str(src.get("title") or "").strip()
+        ref = str(src.get("ref") or "").strip()
+        line = f"Nguồn: {title} ({ref})" if title and ref else f"Nguồn: {title or ref}"
+        if not (title or ref):
+            continue
+        dates = [d for d in (_date_vi(str(src.get("date") or "")),
+                             message("verified", date=_date_vi(str(src["verified"])))
+                             if src.get("verified") else "") if d]
+        lines.append(line + (f", {'; '.join(dates)}" if dates else ""))
+    return "\n".join(lines)
 
 
 def _is_garbage(text: str) -> bool:

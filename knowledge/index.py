@@ -5,13 +5,15 @@ Layout of ``get_settings().resolved_index_dir`` (git-ignored ``var/index/`` by d
     manifest.json  {format, encoder, model, dim, data_hash, built_at, n_entries, ...}
     dense.faiss    FAISS IndexFlatIP of unit embeddings (faiss.write_index, never pickle)
     units.json     documents (KB entries) and their indexed units
+    lexical.npz, lexical_vocab.json   the fitted TF-IDF (arrays, no pickle)
+    restorer.json  the diacritic restorer's tables
 
 A *unit* is one indexed text: an entry's title, each of its questions, its answer, or one of
 its aspects (fee, documents...). Scores are aggregated per document (max over its units).
 Weekly reports are officials' data (``stats/``): they are not indexed for citizens. The
 index is stale when the content hash of the KB files, abbreviation map and index format, or
-the encoder/model, differ from the manifest. The lexical TF-IDF is refitted from ``units.json``
-at load time (deterministic, fast).
+the encoder/model, differ from the manifest. Everything is precomputed at build time, so
+loading needs neither scikit-learn nor a refit.
 """
 
 from __future__ import annotations
@@ -41,13 +43,15 @@ from knowledge.restore import DiacriticRestorer
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 3
-_CONTENT_CODE = ("normalize.py", "kb.py", "index.py")
+INDEX_FORMAT = 4
+_CONTENT_CODE = ("normalize.py", "kb.py", "index.py", "lexical.py", "restore.py")
 # Unit fields grouped for the reranker: the citizen-style phrasings vs the entry's content.
 FIELD_GROUPS = {"questions": ("question",), "content": ("title", "answer", "aspect")}
+LEXICAL_FILES = ("lexical.npz", "lexical_vocab.json")
 MANIFEST = "manifest.json"
 DENSE_FILE = "dense.faiss"
 UNITS_FILE = "units.json"
+RESTORER_FILE = "restorer.json"
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,7 @@ def stale_reason(paths: IndexPaths) -> str | None:
     manifest = read_manifest(paths.index_dir)
     if manifest is None:
         return "no index"
-    for name in (DENSE_FILE, UNITS_FILE):
+    for name in (DENSE_FILE, UNITS_FILE, RESTORER_FILE, *LEXICAL_FILES):
         if not (paths.index_dir / name).is_file():
             return f"{name} missing"
     if manifest.get("format") != INDEX_FORMAT:
@@ -189,6 +193,10 @@ def build_index(force: bool = False, kb_dir: Path | None = None,
     tmp = Path(tempfile.mkdtemp(prefix=".index-", dir=paths.index_dir.parent))
     try:
         dense.save(tmp / DENSE_FILE)
+        LexicalIndex.fit([u["folded"] for u in units]).save(tmp)
+        (tmp / RESTORER_FILE).write_text(json.dumps(
+            DiacriticRestorer(u["norm"] for u in units).to_dict(), ensure_ascii=False),
+            encoding="utf-8")
         (tmp / UNITS_FILE).write_text(json.dumps({"docs": docs, "units": units},
                                                  ensure_ascii=False), encoding="utf-8")
         manifest["build_seconds"] = round(time.perf_counter() - started, 2)
@@ -238,15 +246,16 @@ class KnowledgeIndex:
     """A loaded index: documents, per-document lexical and dense scores."""
 
     def __init__(self, paths: IndexPaths, manifest: dict[str, Any], docs: list[dict[str, Any]],
-                 units: list[dict[str, Any]], dense: DenseIndex, encoder: Encoder) -> None:
+                 units: list[dict[str, Any]], dense: DenseIndex, encoder: Encoder,
+                 lexical: LexicalIndex, restorer: DiacriticRestorer) -> None:
         self.paths = paths
         self.manifest = manifest
         self.docs = docs
         self.units = units
         self.dense = dense
         self.encoder = encoder
-        self.lexical = LexicalIndex([u["folded"] for u in units])
-        self.restorer = DiacriticRestorer(u["norm"] for u in units)
+        self.lexical = lexical
+        self.restorer = restorer
         # Units are stored grouped by document: reduceat gives the per-document maximum.
         unit_docs = np.array([u["doc"] for u in units], dtype=np.int64)
         self._unit_docs = unit_docs
@@ -269,7 +278,10 @@ class KnowledgeIndex:
         encoder = get_encoder(manifest["encoder"], manifest["model"])
         if encoder.dim != dense.dim:
             raise ValueError("encoder dimension differs from the index; rebuild the index")
-        return cls(paths, manifest, data["docs"], data["units"], dense, encoder)
+        restorer = DiacriticRestorer.from_dict(json.loads(
+            (paths.index_dir / RESTORER_FILE).read_text(encoding="utf-8")))
+        return cls(paths, manifest, data["docs"], data["units"], dense, encoder,
+                   LexicalIndex.load(paths.index_dir), restorer)
 
     def _per_doc(self, unit_scores: np.ndarray, floor: float) -> np.ndarray:
         out = np.full(len(self.docs), floor, dtype=np.float32)

@@ -23,7 +23,7 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 class DiacriticRestorer:
     """Most-frequent-form restoration with a bigram context, learnt from ``texts``."""
 
-    def __init__(self, texts: Iterable[str]) -> None:
+    def __init__(self, texts: Iterable[str] = ()) -> None:
         unigrams: defaultdict[str, Counter[str]] = defaultdict(Counter)
         bigrams: defaultdict[tuple[str, str], Counter[tuple[str, str]]] = defaultdict(Counter)
         for text in texts:
@@ -35,6 +35,21 @@ class DiacriticRestorer:
                     bigrams[(folded[i], folded[i + 1])][(word, words[i + 1])] += 1
         self.unigrams = {k: c.most_common(1)[0][0] for k, c in unigrams.items()}
         self.bigrams = {k: c.most_common(1)[0][0] for k, c in bigrams.items()}
+
+    def to_dict(self) -> dict[str, dict[str, str]]:
+        """The learnt tables, JSON-friendly (saved with the index)."""
+        return {"unigrams": self.unigrams,
+                "bigrams": {f"{a} {b}": f"{x} {y}" for (a, b), (x, y) in self.bigrams.items()}}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, dict[str, str]]) -> DiacriticRestorer:
+        """Rebuild from :meth:`to_dict` (no relearning at load time)."""
+        restorer = cls()
+        restorer.unigrams = dict(data["unigrams"])
+        pairs = (tuple(k.split(" ", 1)) + tuple(v.split(" ", 1))
+                 for k, v in data["bigrams"].items())
+        restorer.bigrams = {(a, b): (x, y) for a, b, x, y in pairs}
+        return restorer
 
     @staticmethod
     def needs_restoring(text: str) -> bool:

@@ -82,24 +82,13 @@ def _record_feedback(*args: Any, **kwargs: Any) -> Any:
     return record_feedback(*args, **kwargs)
 
 
-def format_sources(sources: list[dict[str, Any]]) -> str:
-    """Render sources as the contract's "Nguồn: <title> (<ref>)" lines."""
-    lines = []
-    for src in sources:
-        title = str(src.get("title") or "").strip()
-        ref = str(src.get("ref") or "").strip()
-        if title and ref:
-            lines.append(f"Nguồn: {title} ({ref})")
-        elif title or ref:
-            lines.append(f"Nguồn: {title or ref}")
-    return "\n".join(lines)
-
-
 def answer_to_message(result: dict[str, Any], recipient: str) -> dict[str, Any]:
     """Turn a ``knowledge.answer(...).to_dict()`` into a Rasa-style bot message."""
     text = str(result.get("answer") or "").strip()
     sources = list(result.get("sources") or [])
     status = str(result.get("status") or "answered")
+    from knowledge.answer import format_sources
+
     src_text = format_sources(sources)
     if src_text and "Nguồn:" not in text:
         text = f"{text}\n\n{src_text}"

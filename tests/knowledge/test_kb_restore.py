@@ -35,3 +35,10 @@ def test_restoration_helps_dense_retrieval(fixture_index: KnowledgeIndex) -> Non
     target = ids.index("temporary_residence")
     assert ids[int(np.argmax(restored))] == "temporary_residence"
     assert restored[target] > plain[target]
+
+
+def test_tables_survive_a_round_trip() -> None:
+    r = DiacriticRestorer(CORPUS)
+    again = DiacriticRestorer.from_dict(r.to_dict())
+    for text in ("dang ky tam tru", "ban sao giay khai sinh", "xyz"):
+        assert again.restore(text) == r.restore(text)

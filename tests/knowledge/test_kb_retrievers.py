@@ -23,7 +23,7 @@ DOCS = [
 
 
 def test_lexical_matches_without_diacritics_and_with_typos() -> None:
-    lex = LexicalIndex([fold(d) for d in DOCS])
+    lex = LexicalIndex.fit([fold(d) for d in DOCS])
     assert int(np.argmax(lex.scores("quen mat khau vneid"))) == 0
     assert int(np.argmax(lex.scores("dang ki tam tru o dau"))) == 1
     assert int(np.argmax(lex.scores("may tuoi phai doi the can cuocc"))) == 2  # typo
@@ -33,7 +33,7 @@ def test_lexical_matches_without_diacritics_and_with_typos() -> None:
 
 
 def test_lexical_scores_are_bounded() -> None:
-    lex = LexicalIndex([fold(d) for d in DOCS])
+    lex = LexicalIndex.fit([fold(d) for d in DOCS])
     s = lex.scores(DOCS[3])
     assert 0.95 <= s[3] <= 1.0001
     assert (s >= 0).all() and (s <= 1.0001).all()
@@ -114,3 +114,25 @@ def test_index_per_document_scores(fixture_index: KnowledgeIndex) -> None:
     assert lex.shape == den.shape == (len(ids),)
     assert ids[int(np.argmax(lex))] == "vneid_forgot_password"
     assert ids[int(np.argmax(den))] == "vneid_forgot_password"
+
+
+def test_serving_vectoriser_matches_scikit_learn(tmp_path: Path) -> None:
+    """The numpy query path gives scikit-learn's TF-IDF cosines, also after save/load."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    corpus = [fold(d) for d in DOCS] + [fold("đăng ký tạm trú cho sinh viên ở ký túc xá"),
+                                        fold("x"), fold("vneid vneid vneid mức 2")]
+    lex = LexicalIndex.fit(corpus)
+    lex.save(tmp_path)
+    loaded = LexicalIndex.load(tmp_path)
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
+                           lowercase=False)
+    word = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
+                           token_pattern=r"(?u)\b\w+\b", lowercase=False)
+    cm, wm = char.fit_transform(corpus), word.fit_transform(corpus)
+    for query in ("dang ky tam tru", "quen mat khau vneid vneid", "zzz", "a b c d e f"):
+        q = fold(query)
+        expected = 0.7 * (cm @ char.transform([q]).T).toarray().ravel() \
+            + 0.3 * (wm @ word.transform([q]).T).toarray().ravel()
+        assert np.allclose(lex.scores_folded(q), expected, atol=1e-5), query
+        assert np.allclose(loaded.scores_folded(q), expected, atol=1e-5), query

@@ -68,14 +68,15 @@ def test_thanks(stack: Stack) -> None:
 
 def test_out_of_scope_question(stack: Stack) -> None:
     text = text_of(say(stack, "e2e-oos", "hướng dẫn tôi nấu món bún bò Huế"))
-    assert "ngoài phạm vi" in text or "chưa hiểu" in text, text
+    # the knowledge base decides: an honest not-sure with where to ask, never an answer
+    assert "chưa có thông tin chắc chắn" in text and "1900 0368" in text, text
 
 
 def test_start_command_and_unknown_text(stack: Stack) -> None:
     replies = say(stack, "e2e-menu", "/start")
     assert len(replies[0]["buttons"]) >= 4
     fallback = text_of(say(stack, "e2e-menu", "qwrt zxvb plok"))
-    assert "chưa hiểu" in fallback or "ngoài phạm vi" in fallback
+    assert "chưa hiểu" in fallback or "chưa có thông tin chắc chắn" in fallback
 
 
 def test_stats_refused_for_a_citizen(stack: Stack) -> None:

@@ -1,0 +1,94 @@
+#!/usr/bin/env python
+"""Cold ``troly06 ask`` wall time, index build time and search latency with the grown KB.
+
+* cold CLI: a fresh ``troly06 ask --json`` process per run (index already built), wall time
+  from spawn to exit, ``--runs`` times; p50 and max;
+* build: ``troly06 kb build --force`` in a temporary index directory, once with no previous
+  index (every unit embedded) and once reusing the previous embeddings;
+* search: ``knowledge.search`` p50/p95 over the generated eval's questions, model loaded.
+
+    .venv/bin/python bench/kb_speed.py [--runs 7] [--json results/kb_speed.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CLI = [str(Path(sys.executable).parent / "troly06")]
+EVAL = ROOT / "tests" / "data" / "kb_eval.jsonl"
+
+
+def _cold(runs: int) -> list[float]:
+    times = []
+    for n in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(CLI + ["ask", "--json", f"quên mật khẩu vneid thì làm sao {n}"],
+                       check=True, capture_output=True)
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def _build_seconds() -> dict[str, float]:
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, TROLY06_INDEX_DIR=str(Path(tmp) / "index"))
+        for label in ("from scratch", "reusing embeddings"):
+            t0 = time.perf_counter()
+            subprocess.run(CLI + ["kb", "build", "--force"], check=True, capture_output=True,
+                           env=env)
+            out[label] = round(time.perf_counter() - t0, 1)
+    shutil.rmtree(Path(tmp), ignore_errors=True)
+    return out
+
+
+def _search_ms() -> dict[str, float]:
+    sys.path.insert(0, str(ROOT))
+    from knowledge.answer import search
+    from knowledge.index import get_index
+
+    index = get_index()
+    questions = [json.loads(x)["question"] for x in EVAL.read_text(encoding="utf-8").splitlines()
+                 if x.strip()]
+    for q in questions[:10]:
+        search(q, k=5, index=index)
+    ms = []
+    for q in questions:
+        t0 = time.perf_counter()
+        search(q, k=5, index=index)
+        ms.append((time.perf_counter() - t0) * 1000)
+    ms.sort()
+    return {"n": len(ms), "p50": round(statistics.median(ms), 1),
+            "p95": round(ms[int(0.95 * (len(ms) - 1))], 1), "entries": len(index.docs),
+            "units": len(index.units)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure and print (and optionally save) the figures."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args(argv)
+    subprocess.run(CLI + ["kb", "build"], check=True, capture_output=True)
+    cold = _cold(args.runs)
+    figures = {"cold_ask_s": {"p50": round(statistics.median(cold), 2),
+                              "max": round(max(cold), 2), "runs": args.runs},
+               "build_s": _build_seconds(), "search_ms": _search_ms(),
+               "load_average": round(os.getloadavg()[0], 1), "cpus": os.cpu_count()}
+    print(json.dumps(figures, ensure_ascii=False, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
