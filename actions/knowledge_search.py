@@ -78,8 +78,9 @@ class ActionAnswerKnowledge(Action):
         # custom: what the channels and portals read (status, entry, sources)
         custom = {"sources": (result.get("sources") or []) if status == "answered" else [],
                   "status": status, "entry_id": result.get("entry_id")}
+        offered = [{"title": t, "payload": t} for t in result.get("suggestions") or []]
         dispatcher.utter_message(
-            text=text, buttons=FEEDBACK_BUTTONS if status == "answered" else MAIN_TOPIC_BUTTONS,
-            json_message=custom)
+            text=text, json_message=custom,
+            buttons=FEEDBACK_BUTTONS if status == "answered" else offered or MAIN_TOPIC_BUTTONS)
         return [SlotSet("last_answer_id", result.get("entry_id")),
                 SlotSet("last_answer_kind", f"knowledge:{status}")]

@@ -69,6 +69,8 @@ class AnswerOut(BaseModel):
     score: float
     entry_id: str | None = None
     status: str = Field(..., description="answered | not_sure | refused")
+    suggestions: list[str] = Field(default_factory=list,
+                                   description="not sure: entry titles to offer as choices")
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.real_eval import facts_found, load  # noqa: E402
-from knowledge.answer import _render, _servable, _today  # noqa: E402
+from knowledge.answer import _render, _today, servable  # noqa: E402
 from knowledge.focus import Focus, find_focus  # noqa: E402
 from knowledge.index import build_index, get_index  # noqa: E402
 from knowledge.ranking import Components, asked_aspects, rank  # noqa: E402
@@ -41,7 +41,7 @@ def candidates(index, question: str, parts: Components) -> list:
     """First-stage candidates (features only) of one question."""
     text = question.strip()
     focus = find_focus(text) if parts.focus else Focus(text, (text,), False)
-    return rank(index, text, focus, _servable(index, _today()), parts)
+    return rank(index, text, focus, servable(index, _today(), text), parts)
 
 
 def main(argv: list[str] | None = None) -> int:

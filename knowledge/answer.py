@@ -105,12 +105,14 @@ class Answer:
     entry_id: str | None
     status: Status
     hits: list[Hit] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        """Exactly ``{"answer", "sources", "score", "entry_id", "status"}``."""
+        """``{"answer", "sources", "score", "entry_id", "status", "suggestions"}``
+        (``suggestions``: entry titles a not-sure reply offers; asking one gets its answer)."""
         return {"answer": self.answer, "sources": [dict(s) for s in self.sources],
                 "score": round(float(self.score), 4), "entry_id": self.entry_id,
-                "status": self.status}
+                "status": self.status, "suggestions": list(self.suggestions)}
 
 
 def _today() -> str:
@@ -119,10 +121,29 @@ def _today() -> str:
     return today().isoformat()
 
 
-def _servable(index: KnowledgeIndex, today: str) -> np.ndarray:
-    """Entries that may be served today: not expired, not kept only as history."""
+def servable(index: KnowledgeIndex, today: str, question: str = "") -> np.ndarray:
+    """Entries that may answer ``question`` today: not expired, not kept only as history, and
+    not a rule that starts later unless the question asks about that time ("năm 2027",
+    "sang năm")."""
+    ahead = _asks_ahead(question, today)
     return np.array([not (d.get("valid_until") and str(d["valid_until"]) < today)
-                     and not d.get("history") for d in index.docs], dtype=bool)
+                     and not d.get("history")
+                     and (not d.get("valid_from") or str(d["valid_from"]) <= today
+                          or str(d["valid_from"])[:4] in ahead)
+                     for d in index.docs], dtype=bool)
+
+
+_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+_NEXT_YEAR = re.compile(r"\b(?:sang năm|năm sau|năm tới|năm tiếp theo|sang nam|nam sau|nam toi)\b")
+
+
+def _asks_ahead(question: str, today: str) -> set[str]:
+    """The future years a question is about ("2027"; "sang năm" = next year)."""
+    text = question.lower()
+    years = {y for y in _YEAR.findall(text) if y > today[:4]}
+    if _NEXT_YEAR.search(text):
+        years.add(str(int(today[:4]) + 1))
+    return years
 
 
 def _hit(index: KnowledgeIndex, c: Candidate) -> Hit:
@@ -145,7 +166,7 @@ def search(question: str, k: int = 5, components: Components = ALL_ON,
     masked, _ = mask_and_find(question or "")
     index = index or get_index()
     text = _MASKS.sub(" ", masked)
-    ranked = rank(index, text, find_focus(text), _servable(index, _today()), components,
+    ranked = rank(index, text, find_focus(text), servable(index, _today(), text), components,
                   scoring or SCORING)
     return [_hit(index, c) for c in ranked[:max(0, k)]]
 
@@ -180,11 +201,15 @@ def _source(doc: dict[str, Any]) -> dict[str, str]:
             "official_page": str(doc.get("official_page") or "")}
 
 
-def _not_sure(index: KnowledgeIndex, ranked: list[Candidate]) -> str:
-    """The honest not-sure reply; when a few entries are plausible, their titles as
-    suggestions (never an answer: the citizen picks or asks again)."""
-    titles = [index.docs[c.doc]["title"] for c in ranked[:MAX_SUGGESTIONS]
-              if c.probability >= SUGGEST_FROM and index.docs[c.doc].get("kind") != "refusal"]
+def suggestions(index: KnowledgeIndex, ranked: list[Candidate]) -> list[str]:
+    """Titles of the plausible entries a not-sure reply offers (never an answer: the citizen
+    picks one, which is then asked as a question, or asks again)."""
+    return [index.docs[c.doc]["title"] for c in ranked[:MAX_SUGGESTIONS]
+            if c.probability >= SUGGEST_FROM and index.docs[c.doc].get("kind") != "refusal"]
+
+
+def _not_sure(titles: list[str]) -> str:
+    """The honest not-sure reply, naming the suggestions when there are."""
     if not titles:
         return message("not_sure")
     quoted = "; ".join(f"“{t}”" for t in titles)
@@ -212,20 +237,20 @@ def _is_garbage(text: str) -> bool:
     return len(_LETTERS.findall(text)) < 2 or not re.findall(r"[^\W\d_]{2,}", text)
 
 
-def _pick(index: KnowledgeIndex, text: str, focus: Focus, servable: np.ndarray,
+def _pick(index: KnowledgeIndex, text: str, focus: Focus, allowed: np.ndarray,
           parts: Components, scoring: Scoring) -> tuple[Candidate | None, list[Candidate]]:
-    ranked = rank(index, text, focus, servable, parts, scoring)
+    ranked = rank(index, text, focus, allowed, parts, scoring)
     if ranked and ranked[0].confidence >= _threshold(parts, scoring):
         return ranked[0], ranked
     return None, ranked
 
 
-def _sub_answers(index: KnowledgeIndex, focus: Focus, servable: np.ndarray, parts: Components,
+def _sub_answers(index: KnowledgeIndex, focus: Focus, allowed: np.ndarray, parts: Components,
                  scoring: Scoring, today: str) -> list[tuple[Candidate, str]]:
     """Confident answers to each sub-question, one per distinct entry."""
     out: list[tuple[Candidate, str]] = []
     for part in focus.parts:
-        best, _ = _pick(index, part, Focus(part, (part,), False), servable, parts, scoring)
+        best, _ = _pick(index, part, Focus(part, (part,), False), allowed, parts, scoring)
         if best is None or any(best.doc == c.doc for c, _ in out):
             continue
         doc = index.docs[best.doc]
@@ -260,13 +285,13 @@ def answer(question: str, components: Components = ALL_ON,
         return Answer(message("garbage") + note, [], 0.0, None, "refused")
     index = index or get_index()
     today = _today()
-    servable = _servable(index, today)
+    allowed = servable(index, today, text)
     focus = find_focus(text) if components.focus else Focus(text, (text,), False)
-    best, ranked = _pick(index, text, focus, servable, components, scoring)
+    best, ranked = _pick(index, text, focus, allowed, components, scoring)
     hits = [_hit(index, c) for c in ranked[:5]]
     top = ranked[0].confidence if ranked else 0.0
     if components.focus and len(focus.parts) >= 2:
-        subs = _sub_answers(index, focus, servable, components, scoring, today)
+        subs = _sub_answers(index, focus, allowed, components, scoring, today)
         if len(subs) >= 2:
             body = "\n\n".join(f"{n}. {t}" for n, (_, t) in enumerate(subs, 1))
             first = subs[0][0]
@@ -277,7 +302,8 @@ def answer(question: str, components: Components = ALL_ON,
                           index.docs[first.doc]["id"], "answered", hits)
     if best is None:
         log.info("not sure (score %.3f)", top)
-        return Answer(_not_sure(index, ranked) + note, [], top, None, "not_sure", hits)
+        offered = suggestions(index, ranked)
+        return Answer(_not_sure(offered) + note, [], top, None, "not_sure", hits, offered)
     doc = index.docs[best.doc]
     if doc.get("kind") == "refusal":
         log.info("refused as out of domain: %s (score %.3f)", doc["id"], best.confidence)

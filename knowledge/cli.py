@@ -14,9 +14,13 @@ def _ask(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False))
         return 0
+    from knowledge.answer import format_sources
+
     print(result.answer)
-    for source in result.sources:
-        print(f"Nguồn: {source['title']} ({source['ref']})")
+    if result.sources:
+        print(format_sources(result.sources))
+    for n, title in enumerate(result.suggestions, 1):
+        print(f"  {n}. {title}")
     return 0
 
 
@@ -94,7 +98,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     ask = subparsers.add_parser("ask", help="Hỏi trợ lý một câu (tra cứu cơ sở tri thức)")
     ask.add_argument("question", nargs="+", help="câu hỏi, ví dụ \"làm căn cước ở đâu\"")
     ask.add_argument("--json", action="store_true",
-                     help='in {"answer","sources","score","entry_id","status"}')
+                     help='in {"answer","sources","score","entry_id","status","suggestions"}')
     ask.set_defaults(func=_ask)
 
     kb = subparsers.add_parser("kb", help="Cơ sở tri thức: dựng chỉ mục, kiểm tra dữ liệu")

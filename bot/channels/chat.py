@@ -100,6 +100,8 @@ def answer_to_message(result: dict[str, Any], recipient: str) -> dict[str, Any]:
     }
     if status == "answered":
         message["buttons"] = [dict(b) for b in FEEDBACK_BUTTONS]
+    elif result.get("suggestions"):
+        message["buttons"] = [{"title": t, "payload": t} for t in result["suggestions"]]
     return message
 
 

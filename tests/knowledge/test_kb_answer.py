@@ -12,7 +12,7 @@ from knowledge.answer import SCORING, Components, message
 from knowledge.index import KnowledgeIndex
 from troly06.config import get_settings
 
-KEYS = {"answer", "sources", "score", "entry_id", "status"}
+KEYS = {"answer", "sources", "score", "entry_id", "status", "suggestions"}
 
 
 @pytest.mark.parametrize(("question", "expected"), [

@@ -55,7 +55,7 @@ def test_ask_json_contract(fixture_index: KnowledgeIndex, kb_env: dict[str, Path
     lines = out.stdout.strip().splitlines()
     assert len(lines) == 1
     data = json.loads(lines[0])
-    assert list(data) == ["answer", "sources", "score", "entry_id", "status"]
+    assert list(data) == ["answer", "sources", "score", "entry_id", "status", "suggestions"]
     assert data["status"] == "answered" and data["entry_id"] == "vneid_forgot_password"
     assert isinstance(data["score"], float) and 0 < data["score"] <= 1
     assert data["sources"] and {"title", "ref", "date", "verified", "official_page"} \

@@ -78,3 +78,18 @@ def test_audit_findings_soonest_first() -> None:
     assert audit(entries, today, max_age_days=400) and \
         ("old", "stale") not in {(f.entry_id, f.kind) for f in audit(entries, today, 400)}
     assert defunct_mentions(_entry(history=True, answer="Công an cấp huyện cũ")) == []
+
+
+def test_a_rule_that_starts_later_answers_only_questions_about_that_time() -> None:
+    from types import SimpleNamespace
+
+    from knowledge.answer import servable
+
+    index = SimpleNamespace(docs=[{"id": "now"}, {"id": "y2027", "valid_from": "2027-01-01"},
+                                  {"id": "gone", "valid_until": "2026-06-30"},
+                                  {"id": "old", "history": True}])
+    today = "2026-12-01"
+    assert list(servable(index, today, "lệ phí đổi căn cước")) == [True, False, False, False]
+    assert list(servable(index, today, "năm 2027 phí bao nhiêu")) == [True, True, False, False]
+    assert list(servable(index, today, "sang năm phí thế nào")) == [True, True, False, False]
+    assert list(servable(index, "2027-02-01", "phí")) == [True, True, False, False]
