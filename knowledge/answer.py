@@ -213,7 +213,7 @@ def _not_sure(titles: list[str]) -> str:
     if not titles:
         return message("not_sure")
     quoted = "; ".join(f"“{t}”" for t in titles)
-    return f"{message('suggest', titles=quoted)} {message('not_sure')}"
+    return message("suggest", titles=quoted)
 
 
 def format_sources(sources: list[dict[str, Any]]) -> str:

@@ -69,14 +69,16 @@ def test_thanks(stack: Stack) -> None:
 def test_out_of_scope_question(stack: Stack) -> None:
     text = text_of(say(stack, "e2e-oos", "hướng dẫn tôi nấu món bún bò Huế"))
     # the knowledge base decides: an honest not-sure with where to ask, never an answer
-    assert "chưa có thông tin chắc chắn" in text and "1900 0368" in text, text
+    assert "1900 0368" in text and ("chưa có thông tin chắc chắn" in text
+                                    or "chưa chắc" in text), text
 
 
 def test_start_command_and_unknown_text(stack: Stack) -> None:
     replies = say(stack, "e2e-menu", "/start")
     assert len(replies[0]["buttons"]) >= 4
     fallback = text_of(say(stack, "e2e-menu", "qwrt zxvb plok"))
-    assert "chưa hiểu" in fallback or "chưa có thông tin chắc chắn" in fallback
+    assert "chưa hiểu" in fallback or "chưa có thông tin chắc chắn" in fallback \
+        or "chưa chắc" in fallback
 
 
 def test_stats_refused_for_a_citizen(stack: Stack) -> None:
