@@ -38,7 +38,7 @@ PERIOD_BUTTONS = buttons(("Tuần này", "tuần này"), ("Tuần trước", "tu
 
 
 def _today() -> date:
-    from stats.periods import today
+    from troly06.config import today
 
     return today()
 

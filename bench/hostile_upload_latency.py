@@ -37,8 +37,6 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -49,30 +47,13 @@ sys.path.insert(0, str(ROOT))
 from bench.chat_latency import _free_port, load_average, percentile  # noqa: E402
 from tests.api.api_testlib import HAUGIANG_KEY, OFFICIALS  # noqa: E402
 from tests.security.hostile_files import HOSTILE  # noqa: E402
+from troly06.config import settings_env  # noqa: E402
 
 QUESTIONS = ROOT / "tests" / "data" / "kb_eval.jsonl"
 FIXTURE_KB = ROOT / "tests" / "data" / "kb_fixture"
 FIXTURE_QUESTIONS = ["Làm căn cước cần giấy tờ gì?", "kich hoat vneid muc 2 the nao",
                      "Đăng ký thường trú ở đâu?", "cấp đổi thẻ căn cước mất bao lâu"]
 MAX_UPLOAD_S = 10.0
-
-
-@contextmanager
-def _settings_env(env: dict[str, str]) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    from troly06.config import get_settings
-
-    get_settings.cache_clear()
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        get_settings.cache_clear()
 
 
 def kb_dirs(choice: str, tmp: Path) -> tuple[str, dict[str, str], list[str]]:
@@ -89,11 +70,10 @@ def kb_dirs(choice: str, tmp: Path) -> tuple[str, dict[str, str], list[str]]:
         shutil.copytree(ROOT / "knowledge" / "data", snap / "data")
         if (ROOT / "var" / "index").is_dir():
             shutil.copytree(ROOT / "var" / "index", snap / "index")
-        env = {"TROLY06_INDEX_DIR": str(snap / "index"), "TROLY06_KB_DIR": str(snap / "data"),
-               "TROLY06_SEEDS_DIR": str(ROOT / "knowledge" / "reports")}
+        env = {"TROLY06_INDEX_DIR": str(snap / "index"), "TROLY06_KB_DIR": str(snap / "data")}
         started = time.perf_counter()
         try:
-            with _settings_env(env):
+            with settings_env(env):
                 manifest = build_index(kb_dir=snap / "data", index_dir=snap / "index")
         except Exception as exc:  # noqa: BLE001 - auto: fall back to the fixture KB
             if choice == "full":
@@ -109,10 +89,8 @@ def kb_dirs(choice: str, tmp: Path) -> tuple[str, dict[str, str], list[str]]:
             return (f"full KB ({manifest['n_entries']} entries, snapshot of knowledge/data; "
                     f"{how})", env, questions)
     shutil.copytree(FIXTURE_KB / "data", snap / "data")
-    shutil.copytree(FIXTURE_KB / "reports", snap / "reports")
-    env = {"TROLY06_INDEX_DIR": str(snap / "index"), "TROLY06_KB_DIR": str(snap / "data"),
-           "TROLY06_SEEDS_DIR": str(snap / "reports")}
-    with _settings_env(env):
+    env = {"TROLY06_INDEX_DIR": str(snap / "index"), "TROLY06_KB_DIR": str(snap / "data")}
+    with settings_env(env):
         manifest = build_index(kb_dir=snap / "data", index_dir=snap / "index")
     if not manifest["n_entries"]:
         raise SystemExit("the fixture KB has no valid entry (see the warnings above)")

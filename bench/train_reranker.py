@@ -30,20 +30,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.real_eval import facts_found, load  # noqa: E402
-from knowledge.answer import _render, _today, servable  # noqa: E402
-from knowledge.focus import Focus, find_focus  # noqa: E402
+from knowledge.answer import _render, _today, rank_question  # noqa: E402
 from knowledge.index import build_index, get_index  # noqa: E402
-from knowledge.ranking import Components, asked_aspects, rank  # noqa: E402
+from knowledge.ranking import Components, asked_aspects  # noqa: E402
 from knowledge.reranker import MODEL_FILE, question_features  # noqa: E402
 
 GENERATED = ROOT / "tests" / "data" / "kb_eval.jsonl"
-def candidates(index, question: str, parts: Components) -> list:
-    """First-stage candidates (features only) of one question."""
-    text = question.strip()
-    focus = find_focus(text) if parts.focus else Focus(text, (text,), False)
-    return rank(index, text, focus, servable(index, _today(), text), parts)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Train, cross-validate, choose the threshold, write the model."""
     from sklearn.linear_model import LogisticRegression
@@ -78,8 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     questions = ([("generated", r) for r in rows] if "generated" in args.data else []) \
         + ([("real", r) for r in dev] if "real" in args.data else [])
     for g, (source, row) in enumerate(questions):
-        focus = find_focus(row["question"])
-        for c in candidates(index, row["question"], first_stage):
+        # the same preparation answer() uses; the focus also picks the aspects rendered first
+        focus, _, cands = rank_question(index, row["question"].strip(), first_stage)
+        for c in cands:
             names = names or sorted(c.features)
             feats.append([c.features[n] for n in names])
             if source == "generated":

@@ -53,7 +53,7 @@ _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 _MASKS = re.compile(r"\[[^\]]*đã ẩn\]")
 
 __all__ = ["SCORING", "Answer", "Components", "Hit", "Scoring", "answer", "format_sources",
-           "message", "search"]
+           "message", "rank_question", "search", "servable"]
 
 
 @lru_cache(maxsize=1)
@@ -160,14 +160,22 @@ def _threshold(parts: Components, scoring: Scoring) -> float:
     return reranker.threshold if reranker is not None else scoring.threshold
 
 
+def rank_question(index: KnowledgeIndex, text: str, parts: Components = ALL_ON,
+                  scoring: Scoring = SCORING, today: str | None = None
+                  ) -> tuple[Focus, np.ndarray, list[Candidate]]:
+    """Focus, servable mask and ranked candidates of an already masked question: the one
+    preparation shared by :func:`search`, :func:`answer` and the reranker's trainer."""
+    focus = find_focus(text) if parts.focus else Focus.whole(text)
+    allowed = servable(index, today or _today(), text)
+    return focus, allowed, rank(index, text, focus, allowed, parts, scoring)
+
+
 def search(question: str, k: int = 5, components: Components = ALL_ON,
            scoring: Scoring | None = None, index: KnowledgeIndex | None = None) -> list[Hit]:
     """The ``k`` best entries for ``question`` (the index is loaded/built lazily)."""
     masked, _ = mask_and_find(question or "")
     index = index or get_index()
-    text = _MASKS.sub(" ", masked)
-    ranked = rank(index, text, find_focus(text), servable(index, _today(), text), components,
-                  scoring or SCORING)
+    _, _, ranked = rank_question(index, _MASKS.sub(" ", masked), components, scoring or SCORING)
     return [_hit(index, c) for c in ranked[:max(0, k)]]
 
 
@@ -223,9 +231,9 @@ def format_sources(sources: list[dict[str, Any]]) -> str:
     for src in sources:
         title = str(src.get("title") or "").strip()
         ref = str(src.get("ref") or "").strip()
-        line = f"Nguồn: {title} ({ref})" if title and ref else f"Nguồn: {title or ref}"
         if not (title or ref):
             continue
+        line = f"Nguồn: {title} ({ref})" if title and ref else f"Nguồn: {title or ref}"
         dates = [d for d in (_date_vi(str(src.get("date") or "")),
                              message("verified", date=_date_vi(str(src["verified"])))
                              if src.get("verified") else "") if d]
@@ -237,12 +245,11 @@ def _is_garbage(text: str) -> bool:
     return len(_LETTERS.findall(text)) < 2 or not re.findall(r"[^\W\d_]{2,}", text)
 
 
-def _pick(index: KnowledgeIndex, text: str, focus: Focus, allowed: np.ndarray,
-          parts: Components, scoring: Scoring) -> tuple[Candidate | None, list[Candidate]]:
-    ranked = rank(index, text, focus, allowed, parts, scoring)
+def _confident(ranked: list[Candidate], parts: Components, scoring: Scoring) -> Candidate | None:
+    """The top candidate when its confidence reaches the answer threshold."""
     if ranked and ranked[0].confidence >= _threshold(parts, scoring):
-        return ranked[0], ranked
-    return None, ranked
+        return ranked[0]
+    return None
 
 
 def _sub_answers(index: KnowledgeIndex, focus: Focus, allowed: np.ndarray, parts: Components,
@@ -250,7 +257,8 @@ def _sub_answers(index: KnowledgeIndex, focus: Focus, allowed: np.ndarray, parts
     """Confident answers to each sub-question, one per distinct entry."""
     out: list[tuple[Candidate, str]] = []
     for part in focus.parts:
-        best, _ = _pick(index, part, Focus(part, (part,), False), allowed, parts, scoring)
+        best = _confident(rank(index, part, Focus.whole(part), allowed, parts, scoring), parts,
+                          scoring)
         if best is None or any(best.doc == c.doc for c, _ in out):
             continue
         doc = index.docs[best.doc]
@@ -285,9 +293,8 @@ def answer(question: str, components: Components = ALL_ON,
         return Answer(message("garbage") + note, [], 0.0, None, "refused")
     index = index or get_index()
     today = _today()
-    allowed = servable(index, today, text)
-    focus = find_focus(text) if components.focus else Focus(text, (text,), False)
-    best, ranked = _pick(index, text, focus, allowed, components, scoring)
+    focus, allowed, ranked = rank_question(index, text, components, scoring, today)
+    best = _confident(ranked, components, scoring)
     hits = [_hit(index, c) for c in ranked[:5]]
     top = ranked[0].confidence if ranked else 0.0
     if components.focus and len(focus.parts) >= 2:

@@ -70,6 +70,13 @@ def defunct_provinces() -> tuple[str, ...]:
                         if v["short"] not in current))
 
 
+@lru_cache(maxsize=1)
+def _defunct_names() -> tuple[str, ...]:
+    """Defunct bodies and "tinh <province>" names, folded as sentences are."""
+    return tuple(_pad(n).strip() for n in (*_DEFUNCT_BODIES,
+                                           *(f"tinh {p}" for p in defunct_provinces())))
+
+
 def _pad(text: str) -> str:
     return f" {' '.join(re.findall(r'[a-z0-9/]+', fold(text)))} "
 
@@ -80,8 +87,7 @@ def defunct_mentions(entry: Entry) -> list[str]:
         return []
     found: list[str] = []
     texts = [entry.title, entry.answer, *entry.aspects.values()]
-    names = [_pad(n).strip() for n in (*_DEFUNCT_BODIES,
-                                        *(f"tinh {p}" for p in defunct_provinces()))]
+    names = _defunct_names()
     for text in texts:
         for sentence in _SENTENCE.split(text):
             padded = _pad(sentence)
@@ -92,15 +98,14 @@ def defunct_mentions(entry: Entry) -> list[str]:
     return found
 
 
-def _covered_from(entries: list[Entry], entry: Entry, day: str) -> bool:
+def _covered_from(by_id: dict[str, Entry], entry: Entry, day: str) -> bool:
     """Whether another entry takes over ``entry``'s topic from ``day``."""
-    by_id = {e.id: e for e in entries}
     successor = by_id.get(entry.successor)
     if successor and (not successor.valid_from or successor.valid_from <= day) \
             and (not successor.valid_until or successor.valid_until >= day):
         return True
     return any(e.id != entry.id and e.supersedes == entry.id
-               and (not e.valid_from or e.valid_from <= day) for e in entries)
+               and (not e.valid_from or e.valid_from <= day) for e in by_id.values())
 
 
 def audit(entries: list[Entry], today: date, max_age_days: int = MAX_VERIFIED_AGE_DAYS,
@@ -108,6 +113,7 @@ def audit(entries: list[Entry], today: date, max_age_days: int = MAX_VERIFIED_AG
     """Every finding for ``entries`` at ``today``, soonest due first."""
     findings: list[Finding] = []
     horizon = today + timedelta(days=horizon_days)
+    by_id = {e.id: e for e in entries}
     for e in entries:
         if e.kind == "refusal":
             continue
@@ -124,7 +130,7 @@ def audit(entries: list[Entry], today: date, max_age_days: int = MAX_VERIFIED_AG
         if e.valid_until and not e.history:
             end = date.fromisoformat(e.valid_until)
             next_day = (end + timedelta(days=1)).isoformat()
-            if today <= end <= horizon and not _covered_from(entries, e, next_day):
+            if today <= end <= horizon and not _covered_from(by_id, e, next_day):
                 findings.append(Finding(e.id, "expiring", e.valid_until,
                                         f"ends {e.valid_until} and nothing covers "
                                         f"'{e.topic}' from {next_day}"))

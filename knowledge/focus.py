@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from knowledge.normalize import strip_diacritics
+from knowledge.normalize import folded_words, strip_diacritics
 
 CUES_FILE = Path(__file__).resolve().parent / "focus.yaml"
 MAX_SUBQUESTIONS = 3
@@ -32,16 +32,17 @@ class Focus:
     parts: tuple[str, ...] = field(default_factory=tuple)
     is_long: bool = False
 
+    @classmethod
+    def whole(cls, text: str) -> Focus:
+        """The whole text as its own focus (focus extraction switched off, a sub-question)."""
+        return cls(text, (text,), False)
+
 
 @lru_cache(maxsize=1)
 def _cues() -> dict[str, tuple[str, ...]]:
     data = yaml.safe_load(CUES_FILE.read_text(encoding="utf-8")) or {}
-    return {k: tuple(strip_diacritics(str(v).lower()) for v in vals or ())
+    return {k: tuple(folded_words(str(v)).strip() for v in vals or ())
             for k, vals in data.items()}
-
-
-def _folded(text: str) -> str:
-    return " " + " ".join(re.findall(r"\w+", strip_diacritics(text.lower()))) + " "
 
 
 def _has(folded: str, cues: tuple[str, ...]) -> bool:
@@ -50,7 +51,7 @@ def _has(folded: str, cues: tuple[str, ...]) -> bool:
 
 def is_question(sentence: str) -> bool:
     """A sentence that asks something (question mark or question word)."""
-    return "?" in sentence or _has(_folded(sentence), _cues()["question_words"])
+    return "?" in sentence or _has(folded_words(sentence), _cues()["question_words"])
 
 
 def _after_marker(text: str) -> str:
@@ -73,14 +74,14 @@ def find_focus(text: str) -> Focus:
     text = text.strip()
     sentences = [_clean(s) for s in _SENTENCES.split(text) if _clean(s)]
     drop = _cues()["drop"]
-    sentences = [s for s in sentences if not _has(_folded(s), drop) or is_question(s)]
+    sentences = [s for s in sentences if not _has(folded_words(s), drop) or is_question(s)]
     if len(text) <= 160 and len(sentences) <= 2:
-        return Focus(text, (text,), False)
+        return Focus.whole(text)
     asks = [s for s in sentences if is_question(s)]
     tail = _after_marker(text)
     if tail and len(tail) >= 12:
         tail_asks = [s for s in (_clean(x) for x in _SENTENCES.split(tail))
-                     if s and (not _has(_folded(s), drop) or is_question(s))]
+                     if s and (not _has(folded_words(s), drop) or is_question(s))]
         tail_asks = [s for s in tail_asks if is_question(s)] or tail_asks
         asks = tail_asks if len(" ".join(tail_asks)) >= 12 else asks
     if not asks:

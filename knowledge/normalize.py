@@ -112,6 +112,12 @@ def fold(text: str, segment: bool = False) -> str:
     return fold_spelling(strip_diacritics(normalize(text, segment=segment)))
 
 
+def folded_words(text: str) -> str:
+    """``" w1 w2 … "``: the lower-case, diacritic-free words of ``text`` padded with spaces,
+    so a cue matches whole words with ``f" {cue} " in folded_words(text)``."""
+    return " " + " ".join(_TOKEN.findall(strip_diacritics(text.lower()))) + " "
+
+
 def segment_words(text: str) -> str:
     """Join multi-syllable words with "_" using underthesea ("căn cước" -> "căn_cước")."""
     try:

@@ -10,7 +10,6 @@ off (:class:`Components`) so the eval can show what each adds.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +20,7 @@ import yaml
 from knowledge.focus import Focus
 from knowledge.fusion import calibrate_array
 from knowledge.index import KnowledgeIndex
-from knowledge.normalize import fold_normalized, normalize, strip_diacritics
+from knowledge.normalize import fold_normalized, folded_words, normalize
 from knowledge.reranker import Reranker, get_reranker, load_reranker
 
 ASPECTS_FILE = Path(__file__).resolve().parent / "aspects.yaml"
@@ -77,8 +76,8 @@ class Candidate:
 @lru_cache(maxsize=1)
 def _aspect_cues() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
     data = yaml.safe_load(ASPECTS_FILE.read_text(encoding="utf-8")) or {}
-    cues = {k: tuple(" ".join(re.findall(r"\w+", strip_diacritics(str(c).lower())))
-                     for c in v) for k, v in (data.get("cues") or {}).items()}
+    cues = {k: tuple(folded_words(str(c)).strip() for c in v)
+            for k, v in (data.get("cues") or {}).items()}
     return cues, dict(data.get("labels") or {})
 
 
@@ -89,7 +88,7 @@ def aspect_label(name: str) -> str:
 
 def asked_aspects(text: str) -> list[str]:
     """The aspects a question asks about, most specific first ("bao nhiêu tiền" → fee)."""
-    padded = " " + " ".join(re.findall(r"\w+", strip_diacritics(text.lower()))) + " "
+    padded = folded_words(text)
     found: list[tuple[int, str]] = []
     for name, cues in _aspect_cues()[0].items():
         hits = [len(c) for c in cues if f" {c} " in padded]
@@ -100,8 +99,9 @@ def asked_aspects(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class _Query:
-    """Scores of one query text over every document."""
+    """Scores of one query text over every document (``norm``: the normalised text)."""
 
+    norm: str
     fused: np.ndarray
     lexical: np.ndarray
     dense: np.ndarray
@@ -115,7 +115,7 @@ def _scores(index: KnowledgeIndex, text: str, parts: Components, scoring: Scorin
     zero = np.zeros(n, np.float32)
     norm = normalize(text)
     if not norm or n == 0:
-        return _Query(zero, zero, zero, {}, {})
+        return _Query(norm, zero, zero, zero, {}, {})
     lex, lex_f = (index.lexical_detail(fold_normalized(norm), scoring.second_weight)
                   if parts.lexical else (zero, {}))
     if parts.dense:
@@ -127,7 +127,7 @@ def _scores(index: KnowledgeIndex, text: str, parts: Components, scoring: Scorin
         den, den_f = zero, {}
     fused: np.ndarray = (scoring.dense_weight * den + scoring.lexical_weight * lex
                          if parts.lexical and parts.dense else (lex if parts.lexical else den))
-    return _Query(fused.astype(np.float32), lex, den, lex_f, den_f)
+    return _Query(norm, fused.astype(np.float32), lex, den, lex_f, den_f)
 
 
 def _field(scores: dict[str, np.ndarray], name: str, i: int) -> float:
@@ -137,9 +137,9 @@ def _field(scores: dict[str, np.ndarray], name: str, i: int) -> float:
 def rank(index: KnowledgeIndex, question: str, focus: Focus, servable: np.ndarray,
          parts: Components = ALL_ON, scoring: Scoring = SCORING) -> list[Candidate]:
     """Candidates for ``question`` best first (reranker probability, or fused score)."""
-    if not normalize(question):
-        return []
     full = _scores(index, question, parts, scoring)
+    if not full.norm:
+        return []
     use_focus = parts.focus and focus.is_long and focus.main and focus.main != question
     main = _scores(index, focus.main, parts, scoring) if use_focus else full
     # first stage: the union of the best of both queries, expired entries left out
@@ -153,11 +153,13 @@ def rank(index: KnowledgeIndex, question: str, focus: Focus, servable: np.ndarra
     if not pool:
         return []
     asked = set(asked_aspects(focus.main if parts.focus else question))
-    best_main = float(max(main.fused[i] for i in pool))
+    # the best and second-best focus scores of the pool: margin and gap are derived from them
+    top = sorted((float(main.fused[i]) for i in pool), reverse=True) + [0.0]
     ordered = sorted(pool, key=lambda i: -float(first[i]))
     cands: list[Candidate] = []
     for r, i in enumerate(ordered):
-        others = [main.fused[j] for j in pool if j != i]
+        # the best score among the *other* candidates (the runner-up when i is the best)
+        best_other = top[1] if float(main.fused[i]) == top[0] else top[0]
         doc = index.docs[i]
         has_aspect = bool(asked & set(doc.get("aspects") or {}))
         cands.append(Candidate(doc=i, fused=float(first[i]), lexical=float(main.lexical[i]),
@@ -169,8 +171,8 @@ def rank(index: KnowledgeIndex, question: str, focus: Focus, servable: np.ndarra
             "lex_content": _field(main.lex_fields, "content", i),
             "dense_questions": _field(main.dense_fields, "questions", i),
             "dense_content": _field(main.dense_fields, "content", i),
-            "margin": float(main.fused[i] - (max(others) if others else 0.0)),
-            "gap_to_best": float(best_main - main.fused[i]),
+            "margin": float(main.fused[i]) - best_other,
+            "gap_to_best": top[0] - float(main.fused[i]),
             "first_rank": 1.0 / (1.0 + r),
             "aspect_match": 1.0 if has_aspect else 0.0,
             "aspect_missing": 1.0 if asked and not has_aspect

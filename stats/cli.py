@@ -31,7 +31,8 @@ def _date(text: str) -> date:
 
 
 def _range(args: argparse.Namespace) -> tuple[date, date]:
-    from stats.periods import parse_period, today
+    from stats.periods import parse_period
+    from troly06.config import today
 
     if getattr(args, "period", None):
         found = parse_period(args.period, today())

@@ -13,7 +13,6 @@ from datetime import date, timedelta
 
 from stats.parser import words_to_dates
 from stats.textnorm import fold, nfc
-from troly06.config import get_settings
 
 _DM = r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{4}|\d{2}))?"
 _RANGE = re.compile(rf"(?:tu\s+(?:ngay\s+)?)?{_DM}\s*(?:den|toi|-|->)\s*(?:ngay\s+)?{_DM}")
@@ -23,14 +22,6 @@ _WEEK_N = re.compile(r"\btuan\s*(?:thu\s*|so\s*)?(\d{1,2})(?:\s*(?:/|nam)\s*(\d{
 _MONTH = re.compile(r"\bthang\s*(\d{1,2})(?:\s*(?:/|nam)\s*(\d{4}))?\b")
 _YEAR = re.compile(r"\bnam\s*(20\d\d)\b")
 _DAY = re.compile(rf"\bngay\s*{_DM}")
-
-
-def today() -> date:
-    """Today, or ``TROLY06_TODAY`` (YYYY-MM-DD) when set (demos, tests)."""
-    pinned = get_settings().today.strip()
-    if pinned:
-        return date.fromisoformat(pinned)
-    return date.today()
 
 
 def iso_week_range(year: int, week: int) -> tuple[date, date]:

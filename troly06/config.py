@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -173,6 +175,24 @@ def _local_secret(path: Path) -> str:
     return path.read_text(encoding="ascii").strip()
 
 
+@contextmanager
+def settings_env(env: dict[str, str]) -> Iterator[Settings]:
+    """Set environment variables, yield the settings they give, then restore the previous
+    environment and settings (tests, benchmarks, demos; never inside a running server)."""
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    get_settings.cache_clear()
+    try:
+        yield get_settings()
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        get_settings.cache_clear()
+
+
 @lru_cache
 def get_settings() -> Settings:
     """The process-wide settings (cached; call ``get_settings.cache_clear()`` in tests)."""
@@ -180,6 +200,7 @@ def get_settings() -> Settings:
 
 
 def today(settings: Settings | None = None) -> date:
-    """The date validity is judged at: ``TROLY06_TODAY`` when set (tests, demos), else today."""
-    value = (settings or get_settings()).today
+    """Today, or ``TROLY06_TODAY`` (YYYY-MM-DD) when set (tests, demos): the date KB validity
+    and statistics periods are judged at."""
+    value = (settings or get_settings()).today.strip()
     return date.fromisoformat(value) if value else date.today()

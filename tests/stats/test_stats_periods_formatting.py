@@ -8,7 +8,8 @@ import pytest
 
 from stats.catalogue import load_catalogue
 from stats.formatting import format_change, format_percent, format_period, format_vn_number
-from stats.periods import parse_period, today
+from stats.periods import parse_period
+from troly06.config import today
 
 TODAY = date(2023, 7, 13)  # a Thursday of ISO week 28
 
