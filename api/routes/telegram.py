@@ -81,7 +81,9 @@ async def telegram_webhook(
                        "Invalid Telegram webhook secret token.")
     try:
         data = await request.json()
-        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+        # Telegram's update_id is an integer; a JSON true/false is not one (bool is an int
+        # to Python, and PTB would accept it)
+        if not isinstance(data, dict) or type(data.get("update_id")) is not int:
             raise ValueError("not an update")
         update = Update.de_json(data, application.bot)
     except Exception as exc:  # noqa: BLE001 - malformed updates are the sender's problem

@@ -239,6 +239,18 @@ def test_long_text_is_split_and_charts_are_photos(fake: FakeBotApi, bot: BotRunn
     assert len(data.encode()) <= 64 and store.decode(data).endswith("x" * 80)
 
 
+def test_text_that_is_not_a_string_is_ignored(fake: FakeBotApi, bot: BotRunner) -> None:
+    # a forged update can carry any JSON as "text"; PTB passes it through unchecked
+    forged = message(555011, None)
+    forged["text"] = {"strip": "x"}
+    fake.push({"message": forged})
+    fake.push({"message": message(555011, QUESTION)})
+    sent = wait_for(lambda: texts_to(fake, 555011))
+    assert sent[0].startswith(answer(QUESTION).to_dict()["answer"][:60])
+    assert bot.application is not None
+    assert bot.application.bot_data.get("handler_errors", 0) == 0
+
+
 def test_split_message_prefers_line_breaks() -> None:
     text = ("a" * 3000 + "\n") * 3
     chunks = split_message(text)
@@ -263,6 +275,10 @@ def test_webhook_mode_is_fed_by_the_fastapi_route(fake: FakeBotApi, settings: Se
         bad = client.post("/webhooks/telegram", json=update,
                           headers={"X-Telegram-Bot-Api-Secret-Token": "nope"})
         assert bad.status_code == 403
+        # a boolean is no update_id (found by the fuzz test: PTB took it as 0)
+        forged = client.post("/webhooks/telegram", json={"update_id": False},
+                             headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+        assert forged.status_code == 400 and forged.json()["error"] == "bad_update"
         ok = client.post("/webhooks/telegram", json=update,
                          headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
         assert ok.status_code == 200

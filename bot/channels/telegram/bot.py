@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import tempfile
 from functools import partial
 from pathlib import Path
@@ -128,9 +129,18 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
     await deliver(context, chat_obj.id, messages, reply_to=reply_to)
 
 
+def _text_of(message: Message) -> str:
+    """The message's text or caption; "" when neither is a string (a forged update can put
+    any JSON there, and PTB passes it through unchecked)."""
+    for value in (message.text, message.caption):
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
 def mentioned_text(message: Message, bot_username: str, bot_id: int) -> str | None:
     """In a group: the text without the ``@bot`` mention when the bot is addressed, else None."""
-    text = message.text or message.caption or ""
+    text = _text_of(message)
     mention = f"@{bot_username}".lower()
     addressed = False
     for entity in message.entities or message.caption_entities or ():
@@ -145,8 +155,6 @@ def mentioned_text(message: Message, bot_username: str, bot_id: int) -> str | No
         addressed = True
     if not addressed:
         return None
-    import re
-
     return re.sub(re.escape(mention), "", text, flags=re.IGNORECASE).strip()
 
 
@@ -156,7 +164,7 @@ def _addressed_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str |
     if message is None or chat_obj is None:
         return None
     if chat_obj.type == ChatType.PRIVATE:
-        return (message.text or "").strip()
+        return _text_of(message).strip()
     return mentioned_text(message, context.bot.username, context.bot.id)
 
 
@@ -277,7 +285,10 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log every handler error (masked) and keep the bot running."""
+    """Log every handler error (masked), count it (``bot_data["handler_errors"]``, read by
+    tests and health checks) and keep the bot running."""
+    data = context.application.bot_data
+    data["handler_errors"] = data.get("handler_errors", 0) + 1
     log.error("Telegram handler error: %s", mask_pii(repr(context.error)),
               exc_info=context.error)
 
