@@ -22,13 +22,13 @@ kb-build: install ## Build the knowledge-base FAISS index if the data changed
 	@$(PY) -m troly06.cli kb build
 
 train: install ## Train the Rasa model if the NLU/dialogue data changed
-	@$(PY) scripts/train_if_changed.py
+	@$(PY) -m devtools.train
 
 run: install kb-build train ## Set up and run the whole assistant (Rasa :5005, actions :5055, API :8000)
-	@$(PY) scripts/run_all.py
+	@$(PY) -m devtools.run_all
 
 cluster: install system-deps kb-build train ## Production topology on localhost: PostgreSQL, Redis, nginx, 2 Rasa, 2 actions, API
-	@$(PY) scripts/run_cluster.py
+	@$(PY) -m devtools.cluster
 
 validate: install ## rasa data validate
 	@$(RASA) data validate $(RASA_ARGS) --data $(RASA_DATA) --fail-on-warnings

@@ -9,7 +9,7 @@ from fastapi.security import APIKeyHeader
 
 from api.errors import ApiError
 from api.metrics import ApiMetrics
-from bot.channels.chat import ChatService
+from gateways.chat import ChatService
 from stats.access import Official, OfficialStore, get_store
 from troly06.config import Settings
 

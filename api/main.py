@@ -36,9 +36,9 @@ from api.routes import (
     widget,
     zalo,
 )
-from bot.channels.chat import ChatService
-from bot.channels.media import SqlMediaStore
-from bot.channels.rasa_client import RasaClient
+from gateways.chat import ChatService
+from gateways.media import SqlMediaStore
+from gateways.rasa_client import RasaClient
 from troly06.config import Settings, get_settings
 from troly06.pii import install_log_masking
 

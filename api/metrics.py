@@ -89,7 +89,7 @@ class ApiMetrics:
             registry=self.registry)
 
     def on_event(self, kind: str, label: str) -> None:
-        """Hook for :class:`bot.channels.chat.ChatService` events."""
+        """Hook for :class:`gateways.chat.ChatService` events."""
         if kind == "outcome":
             self.answers.labels(status=label).inc()
         elif kind == "degraded":

@@ -10,7 +10,7 @@ arrives, the worst case, which measures the server's saturation throughput) and 
 question — still far faster than real users on Zalo/Telegram). Prints p50/p95/p99 reply
 latency, replies/s and the RSS of each server process; saves ``results/chat_latency.json``.
 
-By default it starts its own stack (scripts/run_all.py's :class:`Stack`, API left out) on
+By default it starts its own stack (devtools/run_all.py's :class:`Stack`, API left out) on
 free ports; ``--url http://127.0.0.1:5005`` measures an already running Rasa instead.
 
 Usage: ``.venv/bin/python bench/chat_latency.py [--users 1 5 20] [--rounds 2] [--url URL]
@@ -36,7 +36,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts.run_all import Ports, Stack  # noqa: E402
+from devtools.run_all import Ports, Stack  # noqa: E402
 
 CONVERSATION = [
     "xin chào",

@@ -30,8 +30,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.components.vi_text import normalize_text  # noqa: E402
-from scripts.train_if_changed import content_hash  # noqa: E402
+from bot.nlu.vi_text import normalize_text  # noqa: E402
+from devtools.train import content_hash  # noqa: E402
 
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 RESULTS = ROOT / "results"

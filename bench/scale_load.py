@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Scale-out benchmark: 1 vs 2 Rasa replicas behind nginx, then a replica killed mid-run.
 
-Starts the local cluster of ``scripts/run_cluster.py`` (PostgreSQL, Redis lock store, nginx,
+Starts the local cluster of ``devtools/cluster.py`` (PostgreSQL, Redis lock store, nginx,
 two action servers, two Rasa servers, the API; fresh database) and drives many concurrent
 multi-turn conversations through nginx:
 
@@ -48,8 +48,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.chat_latency import percentile  # noqa: E402
-from bot.channels.rasa_client import RasaClient, RasaUnavailable  # noqa: E402
-from scripts.run_cluster import Cluster, ClusterPorts  # noqa: E402
+from devtools.cluster import Cluster, ClusterPorts  # noqa: E402
+from gateways.rasa_client import RasaClient, RasaUnavailable  # noqa: E402
 
 CITIZEN_QUESTIONS = [
     "kich hoat vneid muc 2 the nao",

@@ -4,7 +4,7 @@
 Runs in the Rasa environment (it re-executes itself with ``.venv-rasa/bin/python``) and times,
 for the current model in ``models/``: importing TensorFlow, importing Rasa's agent,
 ``Agent.load`` with the stock DIET loader (which traces the training graph) and with
-:class:`bot.components.fast_diet.FastLoadDIET`, the first and the following parses; it also
+:class:`bot.nlu.fast_diet.FastLoadDIET`, the first and the following parses; it also
 checks that both loaders give identical predictions. Optionally (``--rasa-run``) it measures
 ``rasa run`` from process start to a ready ``/webhooks/rest/``. Saves ``results/startup_time.json``.
 
@@ -41,7 +41,7 @@ def inside_rasa_env(model: Path) -> dict:
     t1 = time.perf_counter()
     from rasa.core.agent import Agent
 
-    from bot.components import fast_diet
+    from bot.nlu import fast_diet
 
     t2 = time.perf_counter()
     results: dict = {"import_tensorflow_s": round(t1 - t0, 1),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian packages used by the tests: chromium + an emoji font (widget test), PostgreSQL
-# (store tests), Redis and nginx (the local multi-process cluster, scripts/run_cluster.py).
+# (store tests), Redis and nginx (the local multi-process cluster, devtools/cluster.py).
 # Installs only what is missing; never fails the build if apt is unavailable (the tests
 # that need a package then skip with a clear message).
 set -uo pipefail

@@ -12,7 +12,7 @@ from starlette.datastructures import UploadFile as StarletteUploadFile
 from api.deps import OfficialDep, SettingsDep
 from api.errors import ApiError
 from api.schemas import AUTH_ERRORS, ERRORS
-from bot.channels.reports import ingest_upload, summarize_ingest
+from gateways.reports import ingest_upload, summarize_ingest
 
 router = APIRouter(prefix="/api", tags=["statistics"])
 ALLOWED_SUFFIXES = (".txt", ".docx", ".pdf")

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from telegram import Update
 
 from api.errors import ApiError
-from bot.channels.telegram import build_application, register_commands
+from gateways.telegram import build_application, register_commands
 from troly06.config import MIN_SECRET_CHARS, Settings, is_placeholder
 
 router = APIRouter(prefix="/webhooks", tags=["channels"])

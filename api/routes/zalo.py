@@ -11,7 +11,7 @@ from fastapi import APIRouter, BackgroundTasks, FastAPI, Header, Request
 from fastapi.responses import JSONResponse
 
 from api.errors import ApiError
-from bot.channels.zalo import SignatureError, ZaloClient, ZaloWebhook, verify_signature
+from gateways.zalo import SignatureError, ZaloClient, ZaloWebhook, verify_signature
 from troly06.config import Settings
 from troly06.dedup import first_time
 

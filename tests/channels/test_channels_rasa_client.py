@@ -13,8 +13,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 
-from bot.channels.chat import ChatService
-from bot.channels.rasa_client import RasaClient, RasaUnavailable
+from gateways.chat import ChatService
+from gateways.rasa_client import RasaClient, RasaUnavailable
 from tests.api.api_testlib import free_port, serving
 from troly06.identity import METADATA_KEY, Identity, verify_identity
 

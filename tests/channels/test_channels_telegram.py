@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from telegram.ext import Application, CallbackContext
 
-from bot.channels.chat import ChatService
-from bot.channels.rasa_client import RasaClient
-from bot.channels.telegram import build_application, register_commands
-from bot.channels.telegram.bot import EDITED_NOTE, NOT_OFFICIAL, UNSUPPORTED, deliver
-from bot.channels.telegram.render import PayloadStore, split_message
+from gateways.chat import ChatService
+from gateways.rasa_client import RasaClient
+from gateways.telegram import build_application, register_commands
+from gateways.telegram.bot import EDITED_NOTE, NOT_OFFICIAL, UNSUPPORTED, deliver
+from gateways.telegram.render import PayloadStore, split_message
 from knowledge import answer
 from tests.api.api_testlib import REPORTS, app_env, serving, wait_for
 from tests.channels.fake_telegram import BOT_USER, FakeBotApi, message, user

@@ -17,8 +17,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from api.main import create_app
-from bot.channels.zalo import compute_signature, verify_signature
-from bot.channels.zalo.signature import SignatureError
+from gateways.zalo import compute_signature, verify_signature
+from gateways.zalo.signature import SignatureError
 from knowledge import answer
 from tests.api.api_testlib import app_env, serving, wait_for
 

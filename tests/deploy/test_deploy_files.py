@@ -1,7 +1,7 @@
 """Static checks of the production deployment files under ``deploy/`` (no Docker, no cluster).
 
 What runs for real elsewhere: the same topology (several Rasa and action-server processes
-behind a balancer, Redis lock store, PostgreSQL) is started by ``scripts/run_cluster.py``.
+behind a balancer, Redis lock store, PostgreSQL) is started by ``devtools/cluster.py``.
 Here: every YAML parses, probes and replicas are what docs/deploy.md promises, secrets only
 come from the environment / Kubernetes Secrets, nginx accepts its configuration, and the
 Dockerfiles only copy what their ignore files let into the build context.
@@ -30,7 +30,7 @@ NGINX_BIN = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx
 
 RASA_CMD = ["rasa", "run", "-i", "0.0.0.0", "-p", "5005", "-m", "models",
             "--credentials", "bot/credentials.yml", "--endpoints", "deploy/endpoints.yml"]
-LOCK_STORE = "bot.components.lock_store.AtomicRedisLockStore"
+LOCK_STORE = "bot.plugins.lock_store.AtomicRedisLockStore"
 # Deployment -> (readiness path, liveness path, port): what docs/deploy.md describes.
 PROBES = {
     "rasa": ("/webhooks/rest/", "/", 5005),
@@ -388,7 +388,7 @@ def test_dockerignore_keeps_environments_and_caches_out_but_copied_files_in(imag
     dockerfile = DEPLOY / "docker" / f"Dockerfile.{image}"
     rules = _ignore_rules(DEPLOY / "docker" / f"Dockerfile.{image}.dockerignore")
     for rel in (".venv/bin/python", ".venv-rasa/bin/rasa", ".git/HEAD", "var/index/dense.faiss",
-                "models/troly06-abc.tar.gz", ".env", "bot/components/__pycache__/x.pyc",
+                "models/troly06-abc.tar.gz", ".env", "bot/nlu/__pycache__/x.pyc",
                 "results/train_time.json", "test-artifacts/x.png", "tests/data/x.txt"):
         assert _ignored(rules, rel), f"{image}: {rel} enters the build context"
     sources = []

@@ -88,10 +88,10 @@ def free_port() -> int:
 
 
 def latest_model() -> Path:
-    """The model trained by scripts/train_if_changed.py (trains it when missing)."""
+    """The model trained by devtools/train.py (trains it when missing)."""
     models = sorted((ROOT / "models").glob("troly06-*.tar.gz"), key=lambda p: p.stat().st_mtime)
     if not models:
-        subprocess.run([sys.executable, str(ROOT / "scripts" / "train_if_changed.py")],
+        subprocess.run([sys.executable, "-m", "devtools.train"],
                        cwd=ROOT, check=True)
         models = sorted((ROOT / "models").glob("troly06-*.tar.gz"))
     return models[-1]

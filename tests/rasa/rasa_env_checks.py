@@ -15,10 +15,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bot.components.channels import clean_user_text, rewrite_command  # noqa: E402
-from bot.components.entity_merger import merge_adjacent  # noqa: E402
-from bot.components.pii_tracker_store import PiiSafeSQLTrackerStore  # noqa: E402
-from bot.components.vi_tokenizer import VietnameseTokenizer  # noqa: E402
+from bot.nlu.entity_merger import merge_adjacent  # noqa: E402
+from bot.nlu.vi_tokenizer import VietnameseTokenizer  # noqa: E402
+from bot.plugins.channels import clean_user_text, rewrite_command  # noqa: E402
+from bot.plugins.pii_tracker_store import PiiSafeSQLTrackerStore  # noqa: E402
 from rasa.shared.core.domain import Domain  # noqa: E402
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered  # noqa: E402
 from rasa.shared.core.trackers import DialogueStateTracker  # noqa: E402

@@ -1,6 +1,6 @@
 """End to end: the real action server and Rasa server, over HTTP (REST channel).
 
-Starts the stack once for this module through scripts/run_all.py's ``Stack`` on free ports,
+Starts the stack once for this module through devtools/run_all.py's ``Stack`` on free ports,
 with its own SQLite tracker database, and checks the replies of the README's examples.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from scripts.run_all import Ports, Stack
+from devtools.run_all import Ports, Stack
 from tests.rasa.conftest import free_port, latest_model, need_rasa_env
 
 pytestmark = [pytest.mark.rasa, pytest.mark.slow]

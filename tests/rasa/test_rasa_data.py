@@ -25,7 +25,7 @@ def test_rasa_data_validate_is_clean() -> None:
 
 def test_every_intent_has_15_examples_with_and_without_diacritics() -> None:
     from bench.nlu_eval import _surface, load_nlu
-    from bot.components.vi_text import strip_diacritics
+    from bot.nlu.vi_text import strip_diacritics
 
     intents, _ = load_nlu(ROOT / "nlu_data" / "nlu")
     assert len(intents) >= 15

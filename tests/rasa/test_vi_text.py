@@ -1,6 +1,6 @@
 """The text normalisation the tokenizer uses (pure; runs in the 3.11 env too)."""
 
-from bot.components.vi_text import normalize_text, normalize_word, strip_diacritics
+from bot.nlu.vi_text import normalize_text, normalize_word, strip_diacritics
 
 
 def test_strip_diacritics_handles_d_and_tones() -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts.run_all import stop_parts
-from scripts.run_cluster import ensure_system_packages, start_redis
+from devtools.cluster import ensure_system_packages, start_redis
+from devtools.run_all import stop_parts
 from tests.rasa.conftest import free_port
 
 

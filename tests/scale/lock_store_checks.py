@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from rasa.core.lock import TicketLock  # noqa: E402
 
-from bot.components.lock_store import AtomicRedisLockStore, redis_kwargs_from_url  # noqa: E402
+from bot.plugins.lock_store import AtomicRedisLockStore, redis_kwargs_from_url  # noqa: E402
 
 
 def main(port: int) -> None:

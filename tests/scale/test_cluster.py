@@ -1,5 +1,5 @@
 """The local multi-process cluster, for real: PostgreSQL tracker store, Redis lock store,
-nginx, two Rasa replicas, one action server and the API (``scripts/run_cluster.py``).
+nginx, two Rasa replicas, one action server and the API (``devtools/cluster.py``).
 
 One conversation hops between the replicas turn by turn, one is hammered on both at once, a
 message is re-sent after a "failure", and a replica is killed and restarted — each time the
@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from scripts.run_cluster import Cluster, ClusterPorts
+from devtools.cluster import Cluster, ClusterPorts
 from tests.rasa.conftest import free_port, latest_model, need_rasa_env
 from tests.scale.conftest import need_cluster_packages, private_workdir
 

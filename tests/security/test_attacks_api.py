@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from api.main import create_app
-from bot.channels.zalo import compute_signature
+from gateways.zalo import compute_signature
 from tests.api.api_testlib import (
     HAUGIANG_KEY,
     REPORTS,

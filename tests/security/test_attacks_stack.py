@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from scripts.run_all import Ports, Stack
+from devtools.run_all import Ports, Stack
 from tests.api.api_testlib import HAUGIANG_KEY, OFFICIALS, REPORTS
 from tests.rasa.conftest import free_port, latest_model, need_rasa_env
 from troly06.config import REPO_ROOT

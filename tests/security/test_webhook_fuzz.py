@@ -34,7 +34,7 @@ from starlette.routing import Route
 
 from api.main import create_app
 from api.middleware import JSON_BODY_LIMIT
-from bot.channels.zalo import compute_signature
+from gateways.zalo import compute_signature
 from tests.api.api_testlib import LiveServer, app_env, serving, wait_for
 from tests.channels.fake_telegram import FakeBotApi, message
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.channels.rasa_client import RasaClient, RasaUnavailable
+from gateways.rasa_client import RasaClient, RasaUnavailable
 from troly06.config import get_settings
 from troly06.identity import METADATA_KEY, Identity, sign_identity
 from troly06.pii import mask_and_find

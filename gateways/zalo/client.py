@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from bot.channels.text import split_text
+from gateways.text import split_text
 from troly06.pii import mask_pii
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ disappears by itself.
 ``deploy/endpoints.yml`` selects it::
 
     lock_store:
-      type: bot.components.lock_store.AtomicRedisLockStore
+      type: bot.plugins.lock_store.AtomicRedisLockStore
 
 Connection: ``REDIS_URL`` (``redis://[:password@]host:port/db``), else the endpoint's
 ``url``/``port``/``db``/``password`` keys, else ``localhost:6379/1``. Ticket lifetime:

@@ -2,13 +2,13 @@
 """Train the Rasa model only when its inputs changed (content hash).
 
 Inputs hashed: ``bot/config.yml``, ``bot/domain.yml``, every file under ``nlu_data/``, the
-custom NLU components (``bot/components/*.py`` except the serving-only tracker store and
-channel) and ``troly06/pii.py`` (used by the tokenizer). The model is written as
-``models/troly06-<hash>.tar.gz``; when that file exists nothing is trained. Older
-``troly06-*.tar.gz`` models are removed after a successful training. Training time is printed
-and saved to ``results/train_time.json``.
+custom NLU components (``bot/nlu/``; the serving plug-ins in ``bot/plugins/`` are not
+model inputs) and the personal-data masking the tokenizer uses (``troly06/pii.py``). The
+model is written as ``models/troly06-<hash>.tar.gz``; when that file exists nothing is
+trained. Older ``troly06-*.tar.gz`` models are removed after a successful training.
+Training time is printed and saved to ``results/train_time.json``.
 
-Usage: ``.venv/bin/python scripts/train_if_changed.py [--force] [--out models]``
+Usage: ``.venv/bin/python -m devtools.train [--force] [--out models]``
 """
 
 from __future__ import annotations
@@ -24,10 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
-INPUTS = ["bot/config.yml", "bot/domain.yml", "nlu_data", "bot/components", "troly06/pii.py"]
-# Runtime-only components (serving, not training): changing them needs no new model.
-RUNTIME_ONLY = {"bot/components/pii_tracker_store.py", "bot/components/channels.py",
-                "bot/components/lock_store.py"}
+INPUTS = ["bot/config.yml", "bot/domain.yml", "nlu_data", "bot/nlu", "troly06/pii.py"]
 
 
 def input_files(root: Path = ROOT) -> list[Path]:
@@ -40,7 +37,6 @@ def input_files(root: Path = ROOT) -> list[Path]:
                       if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
         elif path.is_file():
             files.append(path)
-    files = [p for p in files if p.relative_to(root).as_posix() not in RUNTIME_ONLY]
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
 

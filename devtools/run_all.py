@@ -33,7 +33,7 @@ HOST = "127.0.0.1"
 PYTHON = str(ROOT / ".venv/bin/python")
 RASA = str(ROOT / ".venv-rasa/bin/rasa")
 # environment of every server process (Rasa, action server, API)
-RASA_READY_PATH = "/webhooks/rest/"  # 200 once a model is loaded (bot.components.channels)
+RASA_READY_PATH = "/webhooks/rest/"  # 200 once a model is loaded (bot.plugins.channels)
 SECRET_VARS = ("TROLY06_IDENTITY_KEY", "TROLY06_ACTION_TOKEN", "TROLY06_SESSION_KEY")
 
 

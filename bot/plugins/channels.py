@@ -1,6 +1,6 @@
 """REST input channel that keeps personal numbers out of Rasa and accepts slash commands.
 
-Registered in ``bot/credentials.yml`` as ``bot.components.channels.SafeRestInput``; its name is
+Registered in ``bot/credentials.yml`` as ``bot.plugins.channels.SafeRestInput``; its name is
 still ``rest`` so the webhook stays ``/webhooks/rest/webhook``.
 
 * ID/phone numbers are masked (``troly06.pii.mask_pii``) before the ``UserMessage`` is built,

@@ -6,7 +6,7 @@ build one per message.
 Every message carries a fresh ``message_id``. When Rasa (or the balancer in front of several
 Rasa replicas) fails — connection refused or reset, 502/503/504, a timeout — the same message
 is sent again with the same id and ``attempt`` 2, 3…: the REST channel
-(``bot.components.channels.SafeRestInput``) then either processes it or, if the first attempt
+(``bot.plugins.channels.SafeRestInput``) then either processes it or, if the first attempt
 did get through, replays the answer recorded for it. A turn is never lost to a dying replica
 and never stored twice.
 """

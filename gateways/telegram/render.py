@@ -8,7 +8,7 @@ from collections import OrderedDict
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.channels.text import split_text
+from gateways.text import split_text
 
 TELEGRAM_MAX_TEXT = 4096
 CALLBACK_MAX_BYTES = 64  # Bot API limit on callback_data

@@ -7,8 +7,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from bot.channels.chat import ChatService, channel_identity
-from bot.channels.zalo.client import ZaloClient
+from gateways.chat import ChatService, channel_identity
+from gateways.zalo.client import ZaloClient
 from troly06.pii import mask_pii
 
 log = logging.getLogger(__name__)

@@ -13,14 +13,11 @@ from __future__ import annotations
 
 import logging
 import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from telegram import Update  # noqa: E402
 
-from bot.channels.chat import get_chat_service  # noqa: E402
-from bot.channels.telegram import build_application  # noqa: E402
+from gateways.chat import get_chat_service  # noqa: E402
+from gateways.telegram import build_application  # noqa: E402
 from troly06.config import get_settings  # noqa: E402
 from troly06.pii import install_log_filter  # noqa: E402
 

@@ -1,7 +1,7 @@
 """SQL tracker store that never writes a personal number.
 
 ``bot/endpoints.yml`` selects it as
-``type: bot.components.pii_tracker_store.PiiSafeSQLTrackerStore``. Where it stores:
+``type: bot.plugins.pii_tracker_store.PiiSafeSQLTrackerStore``. Where it stores:
 
 * ``TRACKER_DATABASE_URL`` set: that database (trackers apart from the statistics);
 * else ``DATABASE_URL`` set (e.g. ``postgresql://user:pw@host:5432/troly06``): that database

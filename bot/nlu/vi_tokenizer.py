@@ -28,7 +28,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.components.vi_text import EMOJI_WORDS, normalize_word
+from bot.nlu.vi_text import EMOJI_WORDS, normalize_word
 from troly06.pii import ID_MASK, PHONE_MASK, find_pii, install_log_filter, mask_pii
 
 PII_KEY = "pii"

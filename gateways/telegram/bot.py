@@ -29,15 +29,15 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels.chat import ChatService, channel_identity
-from bot.channels.reports import ingest_upload, summarize_ingest
-from bot.channels.telegram.render import (
+from gateways.chat import ChatService, channel_identity
+from gateways.reports import ingest_upload, summarize_ingest
+from gateways.telegram.render import (
     PayloadStore,
     image_bytes,
     keyboard,
     split_message,
 )
-from bot.channels.telegram.retry import with_retry
+from gateways.telegram.retry import with_retry
 from troly06.config import Settings
 from troly06.pii import mask_pii
 
