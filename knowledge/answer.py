@@ -20,12 +20,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import yaml
 
 from knowledge.focus import Focus, find_focus
 from knowledge.index import KnowledgeIndex, get_index
@@ -40,11 +37,11 @@ from knowledge.ranking import (
     rank,
 )
 from troly06.pii import mask_and_find
+from troly06.wording import say
 
 log = logging.getLogger(__name__)
 
 Status = Literal["answered", "not_sure", "refused"]
-MESSAGES_FILE = Path(__file__).resolve().parent / "messages.yaml"
 MAX_ASPECTS_FIRST = 2
 MAX_BASIS = 3
 MAX_SUGGESTIONS = 3
@@ -56,15 +53,9 @@ __all__ = ["SCORING", "Answer", "Components", "Hit", "Scoring", "answer", "forma
            "message", "rank_question", "search", "servable"]
 
 
-@lru_cache(maxsize=1)
-def _messages() -> dict[str, str]:
-    data = yaml.safe_load(MESSAGES_FILE.read_text(encoding="utf-8")) or {}
-    return {k: " ".join(str(v).split()) for k, v in data.items()}
-
-
 def message(name: str, **values: Any) -> str:
-    """A reply of ``messages.yaml``, formatted."""
-    return _messages()[name].format(**values)
+    """A reply of the knowledge service (``troly06/messages/knowledge.yaml``), formatted."""
+    return say(f"knowledge.{name}", **values)
 
 
 @dataclass
