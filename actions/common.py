@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 
 from stats.access import Official
 from troly06.identity import ANONYMOUS, METADATA_KEY, Identity, verify_identity
-from troly06.pii import MASKS, mask_pii
+from troly06.pii import mask_pii
 
 
 def identity(tracker: Tracker) -> Identity:
@@ -50,10 +50,14 @@ def latest_text(tracker: Tracker) -> str:
 
 
 def had_pii(tracker: Tracker) -> bool:
-    """True when the latest user message carried an ID or phone number (now masked)."""
-    flagged: Any = tracker.latest_message.get("pii") or []
-    text = str(tracker.latest_message.get("text") or "")
-    return bool(flagged) or any(mask in text for mask in MASKS)
+    """True when the latest user message carried personal data (now masked): the gateway or
+    Rasa's channel says so in the metadata (``pii``), the tokenizer when it masked a number
+    itself; the masks in the text are not looked for."""
+    latest = tracker.latest_message or {}
+    metadata: Any = latest.get("metadata") or {}
+    flagged: Any = latest.get("pii") or (metadata.get("pii") if isinstance(metadata, dict)
+                                          else None)
+    return bool(flagged)
 
 
 def buttons(*pairs: tuple[str, str]) -> list[dict[str, str]]:
@@ -61,9 +65,4 @@ def buttons(*pairs: tuple[str, str]) -> list[dict[str, str]]:
     return [{"title": title, "payload": payload} for title, payload in pairs]
 
 
-MAIN_TOPIC_BUTTONS = buttons(
-    ("Tài khoản VNeID", "Kích hoạt tài khoản VNeID mức 2 thế nào?"),
-    ("Thẻ căn cước (CCCD)", "Thủ tục cấp đổi thẻ căn cước như thế nào?"),
-    ("Cư trú", "Đăng ký thường trú cần giấy tờ gì?"),
-    ("Gặp cán bộ hỗ trợ", "Tôi muốn gặp cán bộ hỗ trợ"),
-)
+

@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import buttons
+from troly06.wording import say
 
 HANDOFF_FILE = Path(__file__).with_name("data") / "handoff.yaml"
 
@@ -38,5 +38,5 @@ class ActionHandoff(Action):
                   domain: dict[str, Any]) -> list[EventType]:
         """Reply with the contacts."""
         dispatcher.utter_message(text=handoff_text(),
-                                 buttons=buttons(("Quay lại menu", "/start")))
+                                 buttons=[{"title": say("chat.back_to_menu"), "payload": "/start"}])
         return []

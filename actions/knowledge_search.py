@@ -1,9 +1,10 @@
 """``action_answer_knowledge``: answer a citizen question from the knowledge base.
 
 Calls :func:`knowledge.answer` (search + answer selection live there) in a worker thread so
-the action server's event loop stays responsive, and replies with the answer, its source
-("Nguồn: <title> (<ref>)", also as ``custom.sources``) and feedback buttons. When the
-knowledge base is not sure, the honest fallback from ``knowledge`` is sent with topic buttons.
+the action server's event loop stays responsive, and replies with the one rendering of a
+knowledge answer (:func:`knowledge.reply.render_answer`): the answer, its sources line (also
+``custom.sources``) and feedback buttons, or the honest not-sure reply with suggestions. The
+gateways' degraded path renders with the same function.
 """
 
 from __future__ import annotations
@@ -18,19 +19,16 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import MAIN_TOPIC_BUTTONS, buttons, had_pii, latest_text
+from actions.common import had_pii, latest_text
+from troly06.wording import buttons, say
 
 log = logging.getLogger(__name__)
 
-PII_NOTE = ("Lưu ý: mình không cần số định danh cá nhân hay số điện thoại của bạn; "
-            "số đó đã được ẩn và không được lưu lại.")
-FEEDBACK_BUTTONS = buttons(("👍 Đúng", "đúng"), ("👎 Sai", "sai"))
 
-
-def _answer(question: str) -> dict[str, Any]:
+def _answer(question: str, pii_found: bool = False) -> dict[str, Any]:
     import knowledge
 
-    return knowledge.answer(question).to_dict()
+    return knowledge.answer(question, pii_found=pii_found).to_dict()
 
 
 def warm_up() -> None:
@@ -55,32 +53,19 @@ class ActionAnswerKnowledge(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
         """Look the question up and reply."""
+        from knowledge.reply import render_answer
+
         question = latest_text(tracker)
         try:
-            result = await asyncio.to_thread(_answer, question)
+            result = await asyncio.to_thread(_answer, question, had_pii(tracker))
         except Exception:  # noqa: BLE001 - never leave the user without a reply
             log.exception("knowledge.answer failed")
-            dispatcher.utter_message(
-                text="Xin lỗi, hệ thống tra cứu đang gặp sự cố. Bạn vui lòng thử lại sau "
-                     "hoặc gặp cán bộ hỗ trợ.", buttons=MAIN_TOPIC_BUTTONS)
+            dispatcher.utter_message(text=say("chat.kb_error"),
+                                     buttons=buttons("chat.topic_buttons"))
             return [SlotSet("last_answer_id", None), SlotSet("last_answer_kind", "error")]
-
-        text = result["answer"].strip()
-        status = result["status"]
-        if had_pii(tracker) and PII_NOTE not in text and "ẩn" not in text:
-            text = f"{text}\n\n{PII_NOTE}"
-        if status == "answered":
-            from knowledge.answer import format_sources
-
-            src_text = format_sources(result.get("sources") or [])
-            if src_text and src_text not in text:
-                text = f"{text}\n\n{src_text}"
+        message = render_answer(result)
         # custom: what the channels and portals read (status, entry, sources)
-        custom = {"sources": (result.get("sources") or []) if status == "answered" else [],
-                  "status": status, "entry_id": result.get("entry_id")}
-        offered = [{"title": t, "payload": t} for t in result.get("suggestions") or []]
-        dispatcher.utter_message(
-            text=text, json_message=custom,
-            buttons=FEEDBACK_BUTTONS if status == "answered" else offered or MAIN_TOPIC_BUTTONS)
+        dispatcher.utter_message(text=message["text"], json_message=message["custom"],
+                                 buttons=message["buttons"])
         return [SlotSet("last_answer_id", result.get("entry_id")),
-                SlotSet("last_answer_kind", f"knowledge:{status}")]
+                SlotSet("last_answer_kind", f"knowledge:{result['status']}")]

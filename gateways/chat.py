@@ -16,39 +16,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from gateways.rasa_client import RasaClient, RasaUnavailable
+from troly06.commands import command_of
 from troly06.config import get_settings
 from troly06.identity import METADATA_KEY, Identity, sign_identity
 from troly06.pii import mask_and_find
+from troly06.wording import say
 
 log = logging.getLogger(__name__)
 
-# Same buttons as the Rasa action (actions/knowledge_search.py): the payload is the NLU text.
-FEEDBACK_BUTTONS = [{"title": "👍 Đúng", "payload": "đúng"},
-                    {"title": "👎 Sai", "payload": "sai"}]
 _FEEDBACK_WORDS = {"đúng": "up", "sai": "down", "👍": "up", "👎": "down"}
-THANKS = {"up": "Cảm ơn bạn đã góp ý! Rất vui vì câu trả lời hữu ích.",
-          "down": "Cảm ơn bạn đã góp ý! Bạn có thể hỏi lại theo cách khác, hoặc liên hệ "
-                  "Công an xã/phường nơi cư trú để được hướng dẫn trực tiếp."}
-WELCOME = ("Xin chào! Tôi là Trợ lý Đề án 06. Tôi giải đáp về tài khoản định danh điện tử "
-           "VNeID, thẻ căn cước, cư trú và các dịch vụ công trực tuyến thiết yếu. "
-           "Bạn cứ đặt câu hỏi bằng tiếng Việt nhé.")
-HELP = ("Bạn hãy gõ câu hỏi, ví dụ: «Làm thẻ căn cước cần giấy tờ gì?», «Kích hoạt VNeID "
-        "mức 2 thế nào?». Tôi trả lời kèm nguồn văn bản. Không gửi số định danh cá nhân hay "
-        "số điện thoại.")
-STATS_DOWN = ("Chức năng số liệu thống kê tạm thời chưa sẵn sàng, bạn vui lòng thử lại sau "
-              "ít phút.")
-UNAVAILABLE_TEXT = "Xin lỗi, hệ thống đang bận. Bạn vui lòng thử lại sau ít phút."
-_COMMAND = re.compile(r"^/(\w+)")
-
 EventHook = Callable[[str, str], None]
-AnswerFn = Callable[[str], dict[str, Any]]
+AnswerFn = Callable[[str, bool], dict[str, Any]]  # (masked question, pii_found)
 FeedbackFn = Callable[..., Any]
 
 
@@ -69,40 +53,17 @@ class ChatResult:
     statuses: list[str] = field(default_factory=list)
 
 
-def _knowledge_answer(question: str) -> dict[str, Any]:
+def _knowledge_answer(question: str, pii_found: bool = False) -> dict[str, Any]:
     """Answer from the knowledge base (imported lazily: the index loads once, on first use)."""
     from knowledge import answer
 
-    return answer(question).to_dict()
+    return answer(question, pii_found=pii_found).to_dict()
 
 
 def _record_feedback(*args: Any, **kwargs: Any) -> Any:
     from troly06.feedback import record_feedback
 
     return record_feedback(*args, **kwargs)
-
-
-def answer_to_message(result: dict[str, Any], recipient: str) -> dict[str, Any]:
-    """Turn a ``knowledge.answer(...).to_dict()`` into a Rasa-style bot message."""
-    text = str(result.get("answer") or "").strip()
-    sources = list(result.get("sources") or [])
-    status = str(result.get("status") or "answered")
-    from knowledge.answer import format_sources
-
-    src_text = format_sources(sources)
-    if src_text and "Nguồn:" not in text:
-        text = f"{text}\n\n{src_text}"
-    message: dict[str, Any] = {
-        "recipient_id": recipient,
-        "text": text,
-        "custom": {"sources": sources, "status": status, "entry_id": result.get("entry_id"),
-                   "degraded": True},
-    }
-    if status == "answered":
-        message["buttons"] = [dict(b) for b in FEEDBACK_BUTTONS]
-    elif result.get("suggestions"):
-        message["buttons"] = [{"title": t, "payload": t} for t in result["suggestions"]]
-    return message
 
 
 def message_status(message: dict[str, Any]) -> str | None:
@@ -169,9 +130,10 @@ class ChatService:
                     self._emit("outcome", status)
                 return ChatResult(messages, degraded=False, statuses=statuses)
         self._emit("degraded", channel)
-        return await self._answer_locally(sender, masked, channel)
+        return await self._answer_locally(sender, masked, channel, bool(kinds))
 
-    async def _answer_locally(self, sender: str, text: str, channel: str) -> ChatResult:
+    async def _answer_locally(self, sender: str, text: str, channel: str,
+                              pii_found: bool) -> ChatResult:
         rating = feedback_rating(text)
         if rating is not None:
             question, entry_id = self._last.get(sender, ("", None))
@@ -181,25 +143,34 @@ class ChatService:
                                         question=question, comment=text, channel=channel)
             except Exception:  # noqa: BLE001 - feedback storage must not break the chat
                 log.exception("could not store feedback")
-            return ChatResult([{"recipient_id": sender, "text": THANKS[rating]}], True)
-        command = _COMMAND.match(text)
-        if command:
-            name = command.group(1).lower()
-            canned = {"start": WELCOME, "menu": WELCOME, "help": HELP}.get(
-                name, STATS_DOWN if name in ("thongke", "sosanh", "xuhuong") else HELP)
+            return ChatResult([{"recipient_id": sender, "text": say(f"chat.thanks_{rating}")}],
+                              True)
+        found = command_of(text)
+        if found is not None:
+            command = found[0]
+            if command.audience == "official":
+                canned = say("chat.stats_down")
+            elif command.name == "start":
+                canned = say("chat.welcome")
+            else:
+                canned = say("chat.help")
             return ChatResult([{"recipient_id": sender, "text": canned}], True)
         try:
-            result = await asyncio.to_thread(self.answer_fn, text)
+            result = await asyncio.to_thread(self.answer_fn, text, pii_found)
         except Exception:  # noqa: BLE001 - a broken index must not crash the channel
             log.exception("knowledge fallback failed")
-            return ChatResult([{"recipient_id": sender, "text": UNAVAILABLE_TEXT}], True)
+            return ChatResult([{"recipient_id": sender, "text": say("chat.unavailable")}], True)
         status = str(result.get("status") or "answered")
         self._emit("outcome", status)
         self._last[sender] = (text, result.get("entry_id"))
         self._last.move_to_end(sender)
         while len(self._last) > 10000:
             self._last.popitem(last=False)
-        return ChatResult([answer_to_message(result, sender)], degraded=True, statuses=[status])
+        from knowledge.reply import render_answer
+
+        message = {"recipient_id": sender, **render_answer(result)}
+        message["custom"]["degraded"] = True
+        return ChatResult([message], degraded=True, statuses=[status])
 
     async def aclose(self) -> None:
         """Release the Rasa client's connections."""

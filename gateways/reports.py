@@ -5,12 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from troly06.config import Settings
+from troly06.wording import say, table
 
-STATUS_VI = {
-    "ingested": "Đã nhập báo cáo mới",
-    "replaced": "Đã cập nhật báo cáo (thay bản trước)",
-    "duplicate": "Báo cáo này đã được nhập trước đó, không thay đổi gì",
-}
 MAX_FIGURE_LINES = 12
 
 
@@ -21,13 +17,16 @@ def summarize_ingest(result: Any) -> str:
 
     catalogue = load_catalogue()
     place = f"{result.level} {result.locality}" if result.level else result.locality
+    period = format_period(result.period_start, result.period_end)
     lines = [
-        f"{STATUS_VI.get(result.status, result.status)}: {result.source_name}",
-        f"Địa bàn: {place}" + (f" ({result.province})" if result.province else ""),
-        f"Kỳ báo cáo: {format_period(result.period_start, result.period_end)} "
-        f"(tuần {result.iso_week})" + (f", phiên bản {result.version}"
-                                       if result.version > 1 else ""),
-        f"Số chỉ tiêu đọc được: {len(result.figures)}",
+        say("reports.headline", status=table("reports.status").get(result.status, result.status),
+            source=result.source_name),
+        say("reports.place_in_province", place=place, province=result.province)
+        if result.province else say("reports.place", place=place),
+        say("reports.period_version", period=period, week=result.iso_week,
+            version=result.version) if result.version > 1
+        else say("reports.period", period=period, week=result.iso_week),
+        say("reports.figure_count", n=len(result.figures)),
     ]
     for code, value in list(result.figures.items())[:MAX_FIGURE_LINES]:
         try:
@@ -35,15 +34,15 @@ def summarize_ingest(result: Any) -> str:
             label, unit = ind.label_vi, ind.unit
         except KeyError:
             label, unit = code, ""
-        lines.append(f"- {label}: {format_vn_number(value)} {unit}".rstrip())
+        lines.append(say("reports.figure", label=label, value=format_vn_number(value),
+                         unit=unit).rstrip())
     if len(result.figures) > MAX_FIGURE_LINES:
-        lines.append(f"- … và {len(result.figures) - MAX_FIGURE_LINES} chỉ tiêu khác")
+        lines.append(say("reports.more_figures", n=len(result.figures) - MAX_FIGURE_LINES))
     if result.warnings:
-        lines.append(f"Cảnh báo ({len(result.warnings)}):")
+        lines.append(say("reports.warnings", n=len(result.warnings)))
         lines.extend(f"- {w.message}" for w in result.warnings[:5])
     if result.unread:
-        lines.append(f"Số dòng có số liệu chưa đọc được: {len(result.unread)} "
-                     "(vui lòng kiểm tra lại mẫu báo cáo).")
+        lines.append(say("reports.unread", n=len(result.unread)))
     return "\n".join(lines)
 
 

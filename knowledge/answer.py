@@ -36,7 +36,7 @@ from knowledge.ranking import (
     aspect_label,
     rank,
 )
-from troly06.pii import mask_and_find
+from troly06.pii import mask_and_find, strip_masks
 from troly06.wording import say
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,6 @@ MAX_BASIS = 3
 MAX_SUGGESTIONS = 3
 SUGGEST_FROM = 0.3  # reranker probability from which an entry is offered as a suggestion
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
-_MASKS = re.compile(r"\[[^\]]*đã ẩn\]")
 
 __all__ = ["SCORING", "Answer", "Components", "Hit", "Scoring", "answer", "format_sources",
            "message", "rank_question", "search", "servable"]
@@ -166,7 +165,7 @@ def search(question: str, k: int = 5, components: Components = ALL_ON,
     """The ``k`` best entries for ``question`` (the index is loaded/built lazily)."""
     masked, _ = mask_and_find(question or "")
     index = index or get_index()
-    _, _, ranked = rank_question(index, _MASKS.sub(" ", masked), components, scoring or SCORING)
+    _, _, ranked = rank_question(index, strip_masks(masked), components, scoring or SCORING)
     return [_hit(index, c) for c in ranked[:max(0, k)]]
 
 
@@ -260,12 +259,15 @@ def _sub_answers(index: KnowledgeIndex, focus: Focus, allowed: np.ndarray, parts
 
 
 def answer(question: str, components: Components = ALL_ON,
-           scoring: Scoring | None = None, index: KnowledgeIndex | None = None) -> Answer:
+           scoring: Scoring | None = None, index: KnowledgeIndex | None = None, *,
+           pii_found: bool = False) -> Answer:
     """Answer ``question`` from the KB, or say politely where to ask instead.
 
     Never raises for bad input: empty, oversized (> ``max_message_chars``) or letter-free
     messages give status "refused" with an explanation. ID and phone numbers are masked
-    before anything else and never appear in the reply or the logs.
+    before anything else and never appear in the reply or the logs. ``pii_found``: the
+    gateway already masked personal data in ``question`` (it says so; the masks themselves
+    are only dropped before ranking); the reply then carries the personal-data note.
     """
     from troly06.config import get_settings
 
@@ -278,8 +280,8 @@ def answer(question: str, components: Components = ALL_ON,
     if len(masked) > limit:
         log.info("question refused: %d characters (limit %d)", len(masked), limit)
         return Answer(message("too_long", limit=limit), [], 0.0, None, "refused")
-    text = _MASKS.sub(" ", masked)
-    note = f"\n\n{message('pii_note')}" if found else ""
+    text = strip_masks(masked)
+    note = f"\n\n{message('pii_note')}" if found or pii_found else ""
     if _is_garbage(text):
         return Answer(message("garbage") + note, [], 0.0, None, "refused")
     index = index or get_index()

@@ -28,6 +28,7 @@ PHONE_MASK = "[số điện thoại đã ẩn]"
 EMAIL_MASK = "[email đã ẩn]"
 PASSPORT_MASK = "[số hộ chiếu đã ẩn]"
 MASKS = (ID_MASK, PHONE_MASK, EMAIL_MASK, PASSPORT_MASK)
+_MASK_RE = re.compile("|".join(re.escape(m) for m in MASKS))
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
 _OTHER_SPACE = re.compile(r"[^\S\n]")  # whitespace except the newline
@@ -119,6 +120,14 @@ def mask_pii(text: str) -> str:
     if not text:
         return text
     return _scan(text)[0]
+
+
+def strip_masks(text: str) -> str:
+    """``text`` without this module's mask placeholders (their words must not steer a search).
+
+    Whether personal data was found travels as metadata (``pii`` kinds), never by looking
+    for the masks; this only removes them from masked text."""
+    return _MASK_RE.sub(" ", text) if text else text
 
 
 class PiiFormatter(logging.Formatter):

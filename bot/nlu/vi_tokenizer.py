@@ -85,8 +85,6 @@ class VietnameseTokenizer(WhitespaceTokenizer):
         # "id" / "phone" when the user typed a personal number; [] otherwise
         already = message.get(PII_KEY) or []
         found = sorted(set(already) | set(kinds))
-        if ID_MASK in text or PHONE_MASK in text:  # masked earlier (channel)
-            found = sorted(set(found) | {"id" if ID_MASK in text else "phone"})
         message.set(PII_KEY, found, add_to_output=True)
 
     def process(self, messages: List[Message]) -> List[Message]:

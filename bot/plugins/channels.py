@@ -8,7 +8,8 @@ still ``rest`` so the webhook stays ``/webhooks/rest/webhook``.
 * Telegram-style commands with arguments (``/thongke Ngã Bảy tuần này``) would otherwise be
   read by Rasa as an intent literally called "thongke Ngã Bảy tuần này"; they are rewritten to
   plain text ("thongke Ngã Bảy tuần này") that the NLU is trained on. ``/start``, ``/menu`` and
-  ``/help`` become the ``start`` / ``help`` intents.
+  ``/help`` become the ``start`` / ``help`` intents. The vocabulary is ``troly06/commands.yaml``
+  (:func:`troly06.commands.rewrite`), shared by every channel.
 * **Idempotent turns.** A client may send ``"message_id"`` (1–128 characters of
   ``[A-Za-z0-9._:-]``) and, when it re-sends a message after a failure (a replica died, a
   timeout), ``"attempt": 2`` or more with the same id. A retry takes the conversation's lock
@@ -30,7 +31,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -40,39 +41,18 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from troly06.pii import mask_pii
+from troly06.commands import rewrite
+from troly06.pii import find_pii, mask_pii
 
-# command word -> replacement text (None: keep "/intent" so Rasa triggers it directly)
-_COMMANDS: dict[str, str] = {
-    "start": "/start", "menu": "/start", "batdau": "/start",
-    "help": "/help", "trogiup": "/help", "huongdan": "/help",
-    "thongke": "thongke", "sosanh": "sosanh", "xuhuong": "xuhuong",
-    "hotro": "gặp cán bộ hỗ trợ", "lienhe": "gặp cán bộ hỗ trợ",
-}
-_COMMAND_RE = re.compile(r"^\s*/(\w+)(?:@\w+)?\s*(.*)$", re.DOTALL)
 _MESSAGE_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 log = logging.getLogger(__name__)
-
-
-def rewrite_command(text: str) -> str:
-    """Turn a slash command into text the assistant understands; other text is unchanged."""
-    match = _COMMAND_RE.match(text)
-    if not match:
-        return text
-    command, rest = match.group(1).lower(), match.group(2).strip()
-    if command not in _COMMANDS:
-        return text
-    target = _COMMANDS[command]
-    if target.startswith("/"):
-        return target
-    return f"{target} {rest}".strip()
 
 
 def clean_user_text(text: Optional[Text]) -> Optional[Text]:
     """Mask personal numbers and rewrite slash commands (``None`` stays ``None``)."""
     if text is None:
         return None
-    return rewrite_command(mask_pii(str(text)))
+    return rewrite(mask_pii(str(text)))
 
 
 def recorded_replies(events: List[Any], message_id: Text) -> Optional[List[Any]]:
@@ -102,6 +82,18 @@ class SafeRestInput(RestInput):
 
     def _extract_message(self, req: Request) -> Optional[Text]:
         return clean_user_text(req.json.get("message", None))
+
+    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+        """The caller's metadata, plus the kinds of personal data this channel masked itself
+        (``pii``): what was found travels as metadata, nothing downstream re-detects it."""
+        metadata = super().get_metadata(request)
+        metadata = dict(metadata) if isinstance(metadata, dict) else {}
+        message = request.json.get("message") if isinstance(request.json, dict) else None
+        kinds = find_pii(str(message)) if message else []
+        if kinds:
+            known = metadata.get("pii") if isinstance(metadata.get("pii"), list) else []
+            metadata["pii"] = sorted({str(k) for k in known} | set(kinds))
+        return metadata or None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """``GET /webhooks/rest/`` (health) and ``POST /webhooks/rest/webhook``."""

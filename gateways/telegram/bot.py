@@ -38,34 +38,13 @@ from gateways.telegram.render import (
     split_message,
 )
 from gateways.telegram.retry import with_retry
+from troly06.commands import command_of, commands
 from troly06.config import Settings
 from troly06.pii import mask_pii
+from troly06.wording import say
 
 log = logging.getLogger(__name__)
 
-COMMANDS = [
-    BotCommand("start", "Bắt đầu trò chuyện với Trợ lý Đề án 06"),
-    BotCommand("help", "Hướng dẫn sử dụng"),
-    BotCommand("thongke", "Số liệu Đề án 06 (dành cho cán bộ), ví dụ: /thongke tuần này"),
-]
-HELP = (
-    "Cách dùng:\n"
-    "• Gõ câu hỏi, ví dụ «Kích hoạt VNeID mức 2 thế nào?» — mình trả lời kèm nguồn văn bản.\n"
-    "• Bấm các nút gợi ý bên dưới câu trả lời để hỏi tiếp hoặc góp ý.\n"
-    "• /thongke <kỳ> — số liệu Đề án 06 (chỉ dành cho cán bộ được phân quyền), "
-    "ví dụ: /thongke tuần này.\n"
-    "• Cán bộ có thể gửi file báo cáo tuần (.docx, .pdf, .txt) để cập nhật số liệu.\n"
-    "• Trong nhóm, hãy nhắc tên mình (@tên_bot) để mình trả lời."
-)
-UNSUPPORTED = ("Cảm ơn bạn! Hiện mình chỉ đọc được tin nhắn chữ. Bạn vui lòng gõ câu hỏi "
-               "để mình hỗ trợ nhé.")
-EDITED_NOTE = "✏️ Bạn vừa sửa tin nhắn, đây là câu trả lời cho nội dung mới:"
-TOO_LONG = "Tin nhắn quá dài (tối đa {n} ký tự). Bạn vui lòng rút gọn câu hỏi nhé."
-NOT_OFFICIAL = ("Xin lỗi, chỉ cán bộ được phân quyền mới gửi được báo cáo số liệu. "
-                "Nếu bạn là cán bộ, vui lòng liên hệ quản trị viên để được cấp quyền.")
-BAD_FILE = "Mình chưa đọc được file này. Hỗ trợ: .docx, .pdf, .txt (tối đa {mb} MB)."
-INGEST_FAILED = "Không xử lý được báo cáo: {reason}"
-EXPIRED_BUTTON = "Nút này đã hết hạn, bạn vui lòng gõ lại câu hỏi nhé."
 REPORT_SUFFIXES = {".docx", ".pdf", ".txt"}
 SENDER_PREFIX = "telegram:"  # actions/common.channel_and_user reads the channel from it
 
@@ -95,7 +74,7 @@ async def deliver(context: ContextTypes.DEFAULT_TYPE, chat_id: int,
             await with_retry(partial(bot.send_photo, chat_id, photo,
                                      reply_markup=None if chunks else markup))
         elif markup is not None and not chunks:
-            await with_retry(partial(bot.send_message, chat_id, "Mời bạn chọn:",
+            await with_retry(partial(bot.send_message, chat_id, say("chat.choose"),
                                      reply_markup=markup))
 
 
@@ -109,7 +88,7 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
         return
     if len(text) > settings.max_message_chars:
         await with_retry(lambda: context.bot.send_message(
-            chat_obj.id, TOO_LONG.format(n=settings.max_message_chars)))
+            chat_obj.id, say("channels.too_long", n=settings.max_message_chars)))
         return
     try:
         await context.bot.send_chat_action(chat_obj.id, ChatAction.TYPING)
@@ -179,26 +158,34 @@ async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An edited message: answer the new wording, saying so."""
     text = _addressed_text(update, context)
     if text:
-        await converse(update, context, text, prefix=EDITED_NOTE)
+        await converse(update, context, text, prefix=say("channels.edited_note"))
 
 
-async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """``/start``: the assistant's welcome menu."""
-    await converse(update, context, "/start")
+def telegram_help() -> str:
+    """How to use the bot on Telegram, with the officials' commands of the vocabulary."""
+    official = "; ".join(f"/{c.name} — {c.description}" for c in commands()
+                         if c.audience == "official")
+    return say("channels.telegram_help", commands=official)
 
 
-async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """``/help``: how to use the bot (Telegram specifics first, then the assistant's help)."""
-    chat_obj = update.effective_chat
-    if chat_obj is not None:
-        await with_retry(partial(context.bot.send_message, chat_obj.id, HELP))
-    await converse(update, context, "/help")
+def bot_commands() -> list[BotCommand]:
+    """The menu Telegram shows: every command of ``troly06/commands.yaml`` (no aliases)."""
+    return [BotCommand(c.name, c.description[:256]) for c in commands()]
 
 
-async def on_thongke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """``/thongke [địa bàn] [kỳ]``: a statistics request, answered by Rasa (access-checked)."""
-    args = " ".join(context.args or []).strip()
-    await converse(update, context, f"/thongke {args}".strip())
+async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any command of the vocabulary (``/start``, ``/thongke …``, ``/sosanh …``, aliases):
+    the typed text goes to the assistant as it is; Rasa's channel rewrites it
+    (:func:`troly06.commands.rewrite`) and the actions check who may use it."""
+    message = update.effective_message
+    found = command_of(_text_of(message)) if message is not None else None
+    if found is None:
+        return
+    command, args = found
+    if command.name == "help" and update.effective_chat is not None:
+        await with_retry(partial(context.bot.send_message, update.effective_chat.id,
+                                 telegram_help()))
+    await converse(update, context, f"/{command.name} {args}".strip())
 
 
 async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -215,7 +202,8 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if payload is None:
         chat_obj = update.effective_chat
         if chat_obj is not None:
-            await with_retry(partial(context.bot.send_message, chat_obj.id, EXPIRED_BUTTON))
+            await with_retry(partial(context.bot.send_message, chat_obj.id,
+                                     say("channels.expired_button")))
         return
     await converse(update, context, payload)
 
@@ -229,7 +217,7 @@ async def on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if chat_obj.type != ChatType.PRIVATE and mentioned_text(
             message, context.bot.username, context.bot.id) is None:
         return
-    await with_retry(lambda: context.bot.send_message(chat_obj.id, UNSUPPORTED))
+    await with_retry(lambda: context.bot.send_message(chat_obj.id, say("channels.unsupported")))
 
 
 def ingest_file(path: Path, filename: str, settings: Settings, official: Any) -> str:
@@ -239,7 +227,7 @@ def ingest_file(path: Path, filename: str, settings: Settings, official: Any) ->
     try:
         result = ingest_upload(path.read_bytes(), filename, settings, official)
     except StatsError as exc:
-        return INGEST_FAILED.format(reason=exc.message_vi)
+        return say("channels.ingest_failed", reason=exc.message_vi)
     return summarize_ingest(result)
 
 
@@ -260,14 +248,16 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
                                        path=settings.officials_file)
     if official is None:
         log.info("report upload refused for non-official %s", mask_pii(str(user.id)))
-        await with_retry(lambda: context.bot.send_message(chat_obj.id, NOT_OFFICIAL))
+        await with_retry(partial(context.bot.send_message, chat_obj.id,
+                                 say("channels.not_official")))
         return
     doc = message.document
     name = doc.file_name or "bao_cao.txt"
     suffix = Path(name).suffix.lower()
     mb = settings.max_upload_bytes // (1024 * 1024)
     if suffix not in REPORT_SUFFIXES or (doc.file_size or 0) > settings.max_upload_bytes:
-        await with_retry(lambda: context.bot.send_message(chat_obj.id, BAD_FILE.format(mb=mb)))
+        await with_retry(partial(context.bot.send_message, chat_obj.id,
+                                 say("channels.bad_file", mb=mb)))
         return
     await context.bot.send_chat_action(chat_obj.id, ChatAction.UPLOAD_DOCUMENT)
     with tempfile.TemporaryDirectory(prefix="troly06-tg-") as tmp:
@@ -279,7 +269,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             log.info("report upload handled for official %s", official.id)
         except Exception as exc:  # noqa: BLE001 - unexpected errors become a clear reply
             log.warning("report ingestion failed: %r", exc, exc_info=True)
-            summary = INGEST_FAILED.format(reason=str(exc) or type(exc).__name__)
+            summary = say("channels.ingest_failed", reason=str(exc) or type(exc).__name__)
     for chunk in split_message(summary):
         await with_retry(partial(context.bot.send_message, chat_obj.id, chunk))
 
@@ -294,9 +284,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def register_commands(application: Application) -> None:
-    """``set_my_commands`` with /start, /help, /thongke (also the polling post-init hook)."""
+    """``set_my_commands`` with the command vocabulary (also the polling post-init hook)."""
     try:
-        await with_retry(lambda: application.bot.set_my_commands(COMMANDS))
+        await with_retry(lambda: application.bot.set_my_commands(bot_commands()))
     except Exception:  # noqa: BLE001 - commands are a convenience, not a reason to stop
         log.exception("set_my_commands failed")
 
@@ -323,9 +313,8 @@ def build_application(settings: Settings, chat: ChatService, *, webhook: bool = 
     unsupported = (filters.Sticker.ALL | filters.PHOTO | filters.VIDEO | filters.VOICE
                    | filters.AUDIO | filters.ANIMATION | filters.VIDEO_NOTE | filters.LOCATION
                    | filters.CONTACT)
-    application.add_handler(CommandHandler("start", on_start))
-    application.add_handler(CommandHandler("help", on_help))
-    application.add_handler(CommandHandler("thongke", on_thongke))
+    words = [n for c in commands() for n in (c.name, *c.aliases)]
+    application.add_handler(CommandHandler(words, on_command))
     application.add_handler(CallbackQueryHandler(on_callback))
     application.add_handler(MessageHandler(filters.Document.ALL, on_document))
     application.add_handler(MessageHandler(unsupported, on_unsupported))

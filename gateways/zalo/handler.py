@@ -10,10 +10,10 @@ from typing import Any
 from gateways.chat import ChatService, channel_identity
 from gateways.zalo.client import ZaloClient
 from troly06.pii import mask_pii
+from troly06.wording import say
 
 log = logging.getLogger(__name__)
 SENDER_PREFIX = "zalo:"
-TOO_LONG = "Tin nhắn quá dài (tối đa {n} ký tự). Bạn vui lòng rút gọn câu hỏi nhé."
 
 
 class ZaloWebhook:
@@ -53,7 +53,7 @@ class ZaloWebhook:
         """Ask the assistant and send every reply to ``user_id``; errors are logged, not raised."""
         try:
             if len(text) > self.max_chars:
-                await self.client.send_text(user_id, TOO_LONG.format(n=self.max_chars))
+                await self.client.send_text(user_id, say("channels.too_long", n=self.max_chars))
                 return
             who = await asyncio.to_thread(channel_identity, "zalo", user_id,
                                           self.officials_file)

@@ -57,8 +57,9 @@ def rasa() -> Iterator[FakeRasa]:
 KEY = "k" * 40
 
 
-def _answer(question: str) -> dict[str, Any]:
-    return {"answer": f"KB: {question}", "sources": [{"title": "Nguồn A", "ref": "Điều 1"}],
+def _answer(question: str, pii_found: bool = False) -> dict[str, Any]:
+    return {"answer": f"KB: {question}" + (" [note]" if pii_found else ""),
+            "sources": [{"title": "Nguồn A", "ref": "Điều 1"}],
             "score": 0.9, "entry_id": "e1", "status": "answered"}
 
 
@@ -97,6 +98,23 @@ async def test_server_error_falls_back_to_the_knowledge_base(rasa: FakeRasa) -> 
             await chat.rasa.send("web:1", "x")  # type: ignore[union-attr]
     finally:
         rasa.broken = False
+        await chat.aclose()
+
+
+async def test_degraded_answers_carry_the_personal_data_note() -> None:
+    """Rasa down: the gateway's own finding (not the mask text) tells the KB to add the note,
+    with the real knowledge base and its real wording."""
+    from knowledge.answer import message
+
+    chat = ChatService(RasaClient(f"http://127.0.0.1:{free_port()}"))
+    try:
+        result = await chat.reply(Identity("web", "p1"),
+                                  "CCCD của tôi 012345678901, kích hoạt VNeID mức 2 thế nào?")
+        text = result.messages[0]["text"]
+        assert result.degraded and message("pii_note") in text and "012345678901" not in text
+        plain = await chat.reply(Identity("web", "p1"), "kích hoạt VNeID mức 2 thế nào?")
+        assert message("pii_note") not in plain.messages[0]["text"]
+    finally:
         await chat.aclose()
 
 

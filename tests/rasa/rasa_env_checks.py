@@ -17,12 +17,13 @@ sys.path.insert(0, str(ROOT))
 
 from bot.nlu.entity_merger import merge_adjacent  # noqa: E402
 from bot.nlu.vi_tokenizer import VietnameseTokenizer  # noqa: E402
-from bot.plugins.channels import clean_user_text, rewrite_command  # noqa: E402
+from bot.plugins.channels import clean_user_text  # noqa: E402
 from bot.plugins.pii_tracker_store import PiiSafeSQLTrackerStore  # noqa: E402
 from rasa.shared.core.domain import Domain  # noqa: E402
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered  # noqa: E402
 from rasa.shared.core.trackers import DialogueStateTracker  # noqa: E402
 from rasa.shared.nlu.training_data.message import Message  # noqa: E402
+from troly06.commands import rewrite as rewrite_command  # noqa: E402
 
 RAW = "CCCD của tôi là 012345678901, sđt 0912 345 678"
 

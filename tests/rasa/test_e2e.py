@@ -103,3 +103,28 @@ def test_id_number_is_not_echoed_nor_stored_nor_logged(stack: Stack) -> None:
     assert any("[số định danh đã ẩn]" in row for row in rows)
     for log in (stack.log_dir or Path()).glob("*.log"):
         assert not re.search(ID_NUMBER, log.read_text(errors="replace")), log.name
+
+
+# one example argument per command family (the vocabulary itself is troly06/commands.yaml)
+COMMAND_ARGS = {"stats_query": "Ngã Bảy tuần này", "stats_compare": "Ngã Bảy tuần này",
+                "stats_trend": "kích hoạt VNeID"}
+
+
+def test_every_command_of_the_vocabulary_reaches_its_intent(stack: Stack) -> None:
+    """Each command (and alias) of troly06/commands.yaml, typed with arguments as an
+    official would, is read by the trained NLU as the intent the vocabulary says."""
+    from troly06.commands import commands
+
+    db: Path = stack.tracker_db  # type: ignore[attr-defined]
+    wrong = []
+    for command in commands():
+        for word in (command.name, *command.aliases):
+            sender = f"e2e-cmd-{word}"
+            say(stack, sender, f"/{word} {COMMAND_ARGS.get(command.intent, '')}".strip())
+            users = [json.loads(r[0]) for r in sqlite3.connect(db).execute(
+                "select data from events where sender_id = ? and type_name = 'user'",
+                (sender,))]
+            intent = (users[-1].get("parse_data") or {}).get("intent", {}).get("name")
+            if intent != command.intent:
+                wrong.append((word, intent, command.intent))
+    assert wrong == []

@@ -1,0 +1,76 @@
+"""The command vocabulary (``troly06/commands.yaml``), one for every channel and the NLU.
+
+:func:`rewrite` turns a typed ``/sosanh Ngã Bảy tuần này`` into the text the NLU is trained
+on; Rasa's REST channel (``bot/plugins/channels.py``) applies it to every message, so
+Telegram, Zalo, the widget and the API all accept the same commands. Telegram registers
+and advertises :func:`commands`; the gateways' degraded path uses :func:`command_of`.
+
+This module imports only PyYAML, so the Rasa side (Python 3.10) uses it too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+COMMANDS_FILE = Path(__file__).resolve().parent / "commands.yaml"
+_COMMAND_RE = re.compile(r"^\s*/(\w+)(?:@\w+)?\s*(.*)$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Command:
+    """One slash command: its name, aliases, audience and what it sends to the NLU."""
+
+    name: str
+    aliases: tuple[str, ...]
+    audience: str  # "citizen" | "official"
+    description: str
+    sends: str
+    intent: str
+
+    def text(self, args: str = "") -> str:
+        """What the NLU receives for ``/name args``."""
+        if self.sends.startswith("/"):
+            return self.sends
+        return self.sends.format(args=args.strip()).strip()
+
+
+@lru_cache(maxsize=1)
+def commands() -> tuple[Command, ...]:
+    """Every command, in the order channels advertise them."""
+    data = yaml.safe_load(COMMANDS_FILE.read_text(encoding="utf-8")) or {}
+    found = []
+    for raw in data.get("commands") or []:
+        audience = str(raw.get("for") or "citizen")
+        if audience not in ("citizen", "official"):
+            raise ValueError(f"command {raw.get('name')!r}: 'for' must be citizen or official")
+        found.append(Command(str(raw["name"]), tuple(str(a) for a in raw.get("aliases") or ()),
+                             audience, str(raw["description"]), str(raw["sends"]),
+                             str(raw["intent"])))
+    names = [n for c in found for n in (c.name, *c.aliases)]
+    if len(names) != len(set(names)):
+        raise ValueError("commands.yaml: a command name or alias is used twice")
+    return tuple(found)
+
+
+def _by_word() -> dict[str, Command]:
+    return {n: c for c in commands() for n in (c.name, *c.aliases)}
+
+
+def command_of(text: str) -> tuple[Command, str] | None:
+    """``(command, args)`` when ``text`` is a known ``/command``, else None."""
+    match = _COMMAND_RE.match(text or "")
+    if not match:
+        return None
+    found = _by_word().get(match.group(1).lower())
+    return (found, match.group(2).strip()) if found else None
+
+
+def rewrite(text: str) -> str:
+    """The NLU text for a known slash command; any other text unchanged."""
+    found = command_of(text)
+    return found[0].text(found[1]) if found else text
