@@ -415,3 +415,21 @@ def test_app_image_builds_the_kb_index_and_rasa_image_trains_its_model() -> None
     assert re.search(r"rasa train\b.*--fixed-model-name", rasa.replace("\\\n", ""), re.S)
     assert "COPY --from=train /app/models/" in rasa
     assert re.search(r"^USER \w+", app, re.M) and re.search(r"^USER \w+", rasa, re.M)
+
+
+def test_rasa_image_carries_every_troly06_module_the_rasa_side_imports() -> None:
+    """bot/ (run inside Rasa) may import only what Dockerfile.rasa copies and its dockerignore
+    lets through; a new import from troly06 would otherwise crash the image at start."""
+    import ast
+
+    root = Path(__file__).resolve().parents[2]
+    needed = set()
+    for path in (root / "bot").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("troly06."):
+                needed.add("troly06/" + node.module.split(".")[1] + ".py")
+    needed |= {"troly06/commands.yaml"} if "troly06/commands.py" in needed else set()
+    dockerfile = (root / "deploy/docker/Dockerfile.rasa").read_text(encoding="utf-8")
+    allowed = (root / "deploy/docker/Dockerfile.rasa.dockerignore").read_text(encoding="utf-8")
+    copies = " ".join(line for line in dockerfile.splitlines() if line.startswith("COPY troly06"))
+    assert needed and all(f in copies and f"!{f}" in allowed for f in needed), needed
