@@ -12,9 +12,14 @@ Officials live in one YAML file (``TROLY06_OFFICIALS_FILE``), loaded once into a
         # api_key_sha256: "9f86d081884c7d65..."
         localities: ["thành phố Ngã Bảy"]   # "*", "Hậu Giang/*", "huyện Long Mỹ"…
 
-Scopes are resolved when the file is loaded, against the gazetteer, and stored as units
-(name, level, province): a scope that names no unit, or more than one ("Long Mỹ" is both a
-huyện and a thị xã), makes the file invalid. Requests are resolved the same way first and
+Scopes are resolved when the file is loaded, against the administrative-unit dataset
+(:mod:`stats.units`: legacy districts before 1/7/2025, communes of the 34 provinces since),
+and stored as units (name, level, province): a scope that names no unit, or more than one
+("Long Mỹ" is both a huyện and a thị xã), makes the file invalid. A tie nothing else
+settles goes to the deployment's home provinces (``stats/units.yaml``). A province scope
+covers the units of that province in both structures: "Cần Thơ/*" sees the 2023 reports of
+Hậu Giang's districts (today part of Cần Thơ), "Hậu Giang/*" sees the 2025 communes formed
+from Hậu Giang's territory. Requests are resolved the same way first and
 the *unit* is checked, never the typed string; a name that only matches loosely is returned
 as "confirm" with its candidates, never answered. ``channel: rest`` officials are gone: a
 sender string proves nothing.
@@ -31,12 +36,14 @@ import logging
 import re
 import threading
 from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 import yaml
 
-from stats.parser import KnownLocality, known_localities
+from stats import units as admin
 from stats.textnorm import fold, locality_key, nfc
 
 log = logging.getLogger("troly06.stats.access")
@@ -46,7 +53,8 @@ MIN_KEY_CHARS = 32
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 LEVEL_WORDS = {"thanh pho": "thành phố", "tp": "thành phố", "thi xa": "thị xã",
-               "tx": "thị xã", "huyen": "huyện", "quan": "quận", "tinh": "tỉnh"}
+               "tx": "thị xã", "huyen": "huyện", "quan": "quận", "tinh": "tỉnh",
+               "phuong": "phường", "xa": "xã", "dac khu": "đặc khu", "thi tran": "thị trấn"}
 
 
 class OfficialsFileError(ValueError):
@@ -55,11 +63,17 @@ class OfficialsFileError(ValueError):
 
 @dataclass(frozen=True)
 class Unit:
-    """A resolved locality: a district-level unit, or a whole province (``level="tỉnh"``)."""
+    """A resolved locality: a reporting unit (a legacy district or a 2025 commune), or a
+    whole province (``level="tỉnh"``). ``province`` is the unit's province in its own
+    structure; ``current_province`` today's; ``former_provinces`` the legacy provinces a
+    2025 commune was formed from. Only (name, level, province) take part in equality."""
 
     name: str
     level: str
     province: str
+    code: str = field(default="", compare=False)
+    current_province: str = field(default="", compare=False)
+    former_provinces: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def is_province(self) -> bool:
@@ -95,9 +109,13 @@ class Official:
         """True when ``unit`` is within this official's scope."""
         if self.everything:
             return True
-        if unit.province and any(locality_key(p) == locality_key(unit.province)
-                                 for p in self.provinces):
-            return True
+        keys = {locality_key(p) for p in self.provinces}
+        if keys:
+            mine = {locality_key(unit.province), locality_key(unit.current_province)}
+            if not unit.is_province:
+                mine |= {locality_key(p) for p in unit.former_provinces}
+            if keys & (mine - {""}):
+                return True
         return not unit.is_province and unit in self.units
 
 
@@ -139,55 +157,71 @@ def _split_level(text: str) -> tuple[str | None, str]:
     return None, nfc(text).strip()
 
 
-def _provinces() -> dict[str, str]:
-    return {locality_key(k.province): k.province for k in known_localities()}
+@lru_cache(maxsize=1)
+def home_provinces() -> tuple[str, ...]:
+    """Provinces that settle a tie nothing else does (``stats/units.yaml``)."""
+    data = yaml.safe_load(Path(__file__).with_name("units.yaml").read_text("utf-8")) or {}
+    return tuple(nfc(str(p)) for p in data.get("home_provinces") or ())
 
 
-def _unit(k: KnownLocality) -> Unit:
-    return Unit(k.name, k.level, k.province)
+def _unit(u: admin.AdminUnit) -> Unit:
+    if u.tier == "province":
+        return Unit(u.name, "tỉnh", u.name, u.code, u.current_province, u.former_provinces)
+    return Unit(u.name, u.level, u.province, u.code, u.current_province, u.former_provinces)
 
 
-def resolve_unit(text: str) -> Decision:
-    """Resolve a place name to exactly one unit ("allowed" here means "resolved").
+def resolve_unit(text: str, *, on: date | None = None) -> Decision:
+    """Resolve a place name to exactly one reporting unit ("allowed" means "resolved").
 
-    Exact key match (diacritics, case and prefixes ignored), narrowed by the level word and
-    by a "…, <province>" or "<province>/…" qualifier. Several matches → "confirm" with the
-    candidates; only a loose (spelling) match → "confirm"; nothing → "unknown".
+    Any spelling, with or without diacritics, level word ("thị xã Long Mỹ", "phường Tân
+    An") and parents ("huyện Châu Thành, Hậu Giang", "Hậu Giang/Long Mỹ", "… cũ"), against
+    the dataset (:func:`stats.units.resolve_locality`, reporting units only; ``on`` picks
+    the structure of that date). Several matches → "confirm" with the candidates; only a
+    loose (spelling) match → "confirm"; nothing → "unknown".
     """
     raw = nfc(text or "").strip()
-    province_hint = None
-    if "/" in raw:
-        province_hint, raw = (s.strip() for s in raw.split("/", 1))
-    elif "," in raw:
-        raw, province_hint = (s.strip() for s in raw.split(",", 1))
+    res = admin.resolve_locality(raw, on=on, reporting=True, prefer=home_provinces())
+    if res.status == "resolved" and res.unit is not None:
+        return Decision("allowed", _unit(res.unit), requested=raw)
+    if res.status == "ambiguous":
+        return Decision("confirm", candidates=tuple(dict.fromkeys(
+            _unit(u) for u in res.candidates)), requested=raw)
     level, _ = _split_level(raw)
-    key = locality_key(raw)
-    provinces = _provinces()
-    if level == "tỉnh" or (level is None and key in provinces
-                           and key not in {k.key for k in known_localities()}):
-        if key in provinces:
-            return Decision("allowed", Unit(provinces[key], "tỉnh", provinces[key]),
-                            requested=raw)
+    key = admin.key(raw.split(",")[0].split("/")[-1])
+    words = locality_key(raw.split(",")[0].split("/")[-1])
+    if len(words) < 3:
         return Decision("unknown", requested=raw)
-    matches = [k for k in known_localities() if k.key == key]
-    if level:
-        matches = [k for k in matches if k.level == level]
-    if province_hint:
-        matches = [k for k in matches if locality_key(k.province) == locality_key(province_hint)]
-    if len(matches) == 1:
-        return Decision("allowed", _unit(matches[0]), requested=raw)
-    if len(matches) > 1:
-        return Decision("confirm", candidates=tuple(_unit(k) for k in matches), requested=raw)
-    close = difflib.get_close_matches(key, sorted({k.key for k in known_localities()}), n=3,
-                                      cutoff=0.75)
-    loose = tuple(_unit(k) for k in known_localities() if k.key in close)
+    pool = _loose_pool()
+    close = difflib.get_close_matches(key, list(pool), n=3, cutoff=0.8)
+    loose = tuple(dict.fromkeys(_unit(u) for k in close for u in pool[k]
+                                if level is None or u.level == level))
     if loose:
-        return Decision("confirm", candidates=loose, requested=raw)
+        return Decision("confirm", candidates=loose[:6], requested=raw)
     return Decision("unknown", requested=raw)
 
 
-def unit_of_report(name: str, level: str, province: str | None) -> Unit:
+@lru_cache(maxsize=1)
+def _loose_pool() -> dict[str, list[admin.AdminUnit]]:
+    """Reporting units of the home provinces by key, for spelling suggestions."""
+    homes = {admin.key(p) for p in home_provinces()}
+    pool: dict[str, list[admin.AdminUnit]] = {}
+    for p in admin.provinces("legacy") + admin.provinces("2025"):
+        if admin.key(p.name) not in homes and admin.key(p.current_province) not in homes:
+            continue
+        tier = "district" if p.structure == "legacy" else "ward"
+        for u in admin.province_units(p.name, date(2025, 6, 30) if tier == "district"
+                                      else None, tier=tier):
+            pool.setdefault(admin.key(u.name), []).append(u)
+    return pool
+
+
+def unit_of_report(name: str, level: str, province: str | None, *,
+                   on: date | None = None) -> Unit:
     """The unit a parsed report belongs to (its own text names level and province)."""
+    res = admin.resolve_locality(f"{level} {name}".strip(), on=on, province_hint=province,
+                                 reporting=True)
+    if res.status == "resolved" and res.unit is not None:
+        return _unit(res.unit)
     return Unit(nfc(name), nfc(level or ""), nfc(province or ""))
 
 
@@ -224,16 +258,15 @@ def _parse_official(raw: object, n: int, where: str) -> Official:
     scopes = raw.get("localities") or []
     if not isinstance(scopes, list) or not scopes:
         raise OfficialsFileError(f"{label}: 'localities' must be a non-empty list")
-    known_provinces = _provinces()
     for scope in scopes:
         text = nfc(str(scope)).strip()
         if text == "*":
             everything = True
         elif text.endswith("/*"):
-            prov = known_provinces.get(locality_key(text[:-2]))
+            prov = admin.province(text[:-2])
             if prov is None:
                 raise OfficialsFileError(f"{label}: unknown province in scope {text!r}")
-            provinces.append(prov)
+            provinces.append(prov.name)
         else:
             decision = resolve_unit(text)
             if decision.status != "allowed" or decision.unit is None:

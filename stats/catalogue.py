@@ -49,6 +49,24 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class LabelRule:
+    """One rule of the label matcher (any layout: "label: value", table rows, clauses).
+
+    ``label`` is searched in the clause (folded, its number replaced by ``#``), ``context``
+    (optional) in the heading, table caption and lead clause above it plus the clause;
+    ``unless`` (optional) must not match the clause. A clause in a cumulative column or
+    saying "lũy kế" goes to ``cumulative`` (or is kept as an unknown figure when the rule
+    has none); any other clause to ``code``.
+    """
+
+    code: str | None
+    label: re.Pattern[str]
+    context: re.Pattern[str] | None = None
+    unless: re.Pattern[str] | None = None
+    cumulative: str | None = None
+
+
+@dataclass(frozen=True)
 class Catalogue:
     """All indicators plus section headings and consistency checks."""
 
@@ -58,6 +76,7 @@ class Catalogue:
     other_part: re.Pattern[str]
     checks: tuple[dict, ...]
     section_titles: dict[str, str] = field(default_factory=dict)
+    labels: tuple[LabelRule, ...] = ()
     by_code: dict[str, Indicator] = field(default_factory=dict)
 
     def get(self, code: str) -> Indicator:
@@ -101,9 +120,9 @@ def _indicator(raw: dict) -> Indicator:
         label_vi=nfc(raw["label_vi"]),
         unit=nfc(raw["unit"]),
         kind=kind,
-        section=raw["section"],
-        line=re.compile(raw["line"]),
-        patterns=tuple(compile_pattern(p) for p in raw["patterns"]),
+        section=raw.get("section", ""),
+        line=re.compile(raw.get("line", "(?!)")),  # label-only indicators: no template line
+        patterns=tuple(compile_pattern(p) for p in raw.get("patterns") or ()),
         segment=raw.get("segment", "any"),
         part=raw.get("part"),
         pair=raw.get("pair"),
@@ -124,9 +143,18 @@ def load_catalogue(path: str | None = None) -> Catalogue:
         checks=tuple(data.get("checks") or ()),
         section_titles={s["id"]: nfc(s.get("title", s["id"])) for s in data["sections"]},
         by_code={i.code: i for i in indicators},
+        labels=tuple(LabelRule(
+            code=r.get("code"), label=re.compile(r["label"]),
+            context=re.compile(r["context"]) if r.get("context") else None,
+            unless=re.compile(r["unless"]) if r.get("unless") else None,
+            cumulative=r.get("cumulative")) for r in data.get("labels") or ()),
     )
     if len(cat.by_code) != len(indicators):
         raise ValueError("duplicate indicator code in catalogue")
+    for rule in cat.labels:
+        for code in (rule.code, rule.cumulative):
+            if code is not None and code not in cat.by_code:
+                raise ValueError(f"label rule {rule.label.pattern!r}: unknown code {code!r}")
     return cat
 
 

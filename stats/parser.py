@@ -1,10 +1,26 @@
-"""Pure parser of the weekly Đề án 06 district report (format of seed 001).
+"""Pure parser of weekly Đề án 06 reports: 2023 district reports and 2025–2026 commune ones.
 
-``parse_report(text, source_name)`` returns a :class:`ParsedReport`: locality (name, level,
-province), period, every figure of the catalogue found, the lines that look like figures
-but matched no indicator (``unread``, never silently dropped) and consistency warnings.
+``parse_report(text, source_name)`` returns a :class:`ParsedReport`: the reporting unit
+(name, level, province, resolved against :mod:`stats.units` in the structure valid at the
+report's date, with its dataset code and today's province), the period, every figure of the
+catalogue found, the figures it could not name (``extra_figures``, kept with their label),
+the lines that look like figures but matched no indicator (``unread``, never silently
+dropped) and consistency warnings.
+
+Two readers share one pass over the logical lines of the results part:
+
+* the **template** reader (seed 001's numbered sections 1–7 of part II and their per-line
+  patterns, ``indicators`` in ``stats/indicators.yaml``), which keeps 2023 reports parsing
+  exactly as before;
+* the **label** reader (``labels`` in the catalogue) for any other layout: "label: value"
+  lines, prose cut into clauses ("…: 245 hồ sơ, trong đó cấp mới 120, cấp đổi 98"), table
+  rows "label | value | value" from .docx tables and PDF rows "label 145 12.340", under a
+  heading, a table caption or a lead clause that gives the context ("thẻ căn cước").
+
 It raises :class:`stats.errors.ReportRejected` for empty text, a document that is not a
-weekly report, or one without period or locality. No I/O, no database.
+weekly report, one without period or locality, one whose locality is ambiguous
+(``ambiguous_locality``, with the candidates) and one without any known figure
+(``no_figures``). No I/O, no database.
 """
 
 from __future__ import annotations
@@ -13,31 +29,29 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from functools import lru_cache
-from pathlib import Path
 
-import yaml
-
-from stats.catalogue import NUMBER, Catalogue, Indicator, load_catalogue
-from stats.errors import rejected
-from stats.textnorm import fold, locality_key, nfc
+from stats import units as admin
+from stats.catalogue import NUMBER, Catalogue, Indicator, LabelRule, load_catalogue
+from stats.errors import ReportRejected, rejected
+from stats.periods import ReportWeek, week_of_report
+from stats.textnorm import fold, nfc, words_to_dates
 
 LEVELS = {"thanh pho": "thành phố", "tp": "thành phố", "thi xa": "thị xã", "tx": "thị xã",
-          "huyen": "huyện", "quan": "quận"}
+          "huyen": "huyện", "quan": "quận", "phuong": "phường", "xa": "xã",
+          "dac khu": "đặc khu", "thi tran": "thị trấn", "tinh": "tỉnh"}
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]", re.IGNORECASE)
 _MARKER = re.compile(r"^\s*(?:[+\-•*·.]|\d+\s*[.):/-]\s|[ivxl]+\s*[.):/-]\s)", re.IGNORECASE)
 _DM = r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{4}|\d{2}))?"
 _PERIOD = re.compile(rf"tu\s+(?:ngay\s+)?{_DM}\s*(?:den|toi|-)\s*(?:het\s+)?(?:ngay\s+)?{_DM}")
-_WORD_DATE = re.compile(r"(\d{1,2})\s+thang\s+(\d{1,2})(?:\s*(?:,\s*)?nam\s+(\d{4}))?")
 _YEARS = re.compile(r"(?:nam|/|\.)\s*(20\d\d)(?!\d)")
-_LEVEL_NAME = r"(thanh pho|tp\.?|thi xa|tx\.?|huyen|quan)\s+([a-z][a-z ]{1,40}?)\s*"
-_LOCALITY_STRICT = re.compile(
-    r"(?:ubnd|uy ban nhan dan|to cong tac[^.\n]{0,90}?|cong an|ban chi dao[^.\n]{0,60}?)\s+"
-    + _LEVEL_NAME + r"(?=bao cao|kinh bao|xin bao cao)")
-_LOCALITY_LOOSE = re.compile(r"(?:ubnd|uy ban nhan dan)\s+" + _LEVEL_NAME
-                             + r"(?=tran trong|,|\.|:|\n)")
-_PROVINCE = re.compile(r"(?:tinh|ubnd tinh|thanh pho truc thuoc trung uong)\s+([a-z]+ [a-z]+)")
+_LEVEL_WORD = (r"(thanh pho|tp\.?|thi xa|tx\.?|thi tran|dac khu|huyen|quan|phuong|xa|tinh)"
+               r"\s+")
+_MENTION = re.compile(_LEVEL_WORD + r"([a-z0-9][a-z0-9 \-]{0,60})")
+_ISSUER = re.compile(r"(?:ubnd|uy ban nhan dan|cong an|dang uy|hdnd|to cong tac|ban chi dao"
+                     r"|to trien khai)[^.\n]{0,90}$")
+_REPORTS_AFTER = re.compile(r"\s*(?:bao cao|kinh bao|xin bao cao|tong hop bao cao)")
+_TIER_RANK = {"ward": 0, "district": 1, "province": 2}
 _IS_REPORT = re.compile(r"de an\s*(?:so\s*)?06|de an phat trien ung dung du lieu")
 _REPORT_WORDS = re.compile(r"bao cao|ket qua (?:trien khai|thuc hien)")
 # A number that reads as a figure: followed by a unit word, or alone after a colon.
@@ -50,6 +64,20 @@ _ONLINE_SPLIT = re.compile(r"trong do\W*(?:tiep nhan\s+)?(?:tren|qua)\s+cong")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _NUM_SEP = re.compile(r"[.,\s]")
 _HEADING = re.compile(r"^\s*(?:[IVX]+|\d+)\s*[.)]\s")
+# label reader
+_TABLE_SEP = " | "
+_ROW_NO = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*|[ivx]{1,4}|[a-d])\s*[.)]?\s*$")
+_STT_ROW = re.compile(r"^\d{1,2}\s+(?=[A-ZĐÀ-Ỹ])")  # a PDF table row "2 Kích hoạt … 310"
+_CELL_NUMBER = re.compile(rf"^\s*({NUMBER})\s*([a-z ]{{0,20}})\W*$")
+_CLAUSE_CUT = re.compile(r",\s|;|\(|\)|\btrong do\b:?|\bbao gom\b:?|\bgom\b:?")
+_UNIT_WORDS = (r"ho so|ho\b|hs\b|truong hop|luot nguoi|luot|tai khoan|tk\b|nguoi|ca nhan"
+               r"|the\b|phieu|cong dan|co so|don vi|giay")
+_FIGURE_NUM = re.compile(rf"(?<![\d/.,])({NUMBER})(?![\d/]|[.,]\d)(?:\s*({_UNIT_WORDS}))?")
+_TRAILING_NUMBERS = re.compile(rf"(?:\s+(?:{NUMBER}|-|–))+\s*$")
+_CUMULATIVE = re.compile(r"luy ke|tu dau nam|tinh den (?:nay|ngay)|tong so den nay")
+_HEADER_WORDS = re.compile(r"noi dung|chi tieu|trong (?:tuan|ky)|luy ke|so luong|ket qua"
+                           r"|ghi chu|don vi tinh|stt")
+_SUB_ROW = re.compile(r"^\s*(?:[-+•*·]|trong do|trong đó|[a-d]\))", re.IGNORECASE)
 
 
 @dataclass
@@ -70,8 +98,25 @@ class UnreadLine:
 
 
 @dataclass
+class ExtraFigure:
+    """A figure the catalogue has no code for, kept with its label (and stored)."""
+
+    label: str
+    value: int
+    unit: str
+    line_no: int
+    cumulative: bool = False
+
+
+@dataclass
 class ParsedReport:
-    """Structured result of parsing one weekly report."""
+    """Structured result of parsing one weekly report.
+
+    ``locality``/``level``/``province``: the reporting unit in the structure valid at the
+    report's date ("Tân An", "phường", "Cần Thơ"; "Ngã Bảy", "thành phố", "Hậu Giang" for
+    2023). ``unit_code``/``structure``: its dataset code and structure ("legacy", "2025";
+    empty when the dataset lacks it), ``current_province`` the province it belongs to today.
+    """
 
     source_name: str
     locality: str
@@ -83,6 +128,16 @@ class ParsedReport:
     unread: list[UnreadLine] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
     sections_found: list[str] = field(default_factory=list)
+    extra_figures: list[ExtraFigure] = field(default_factory=list)
+    unit_code: str = ""
+    structure: str = ""
+    current_province: str | None = None
+
+    @property
+    def week(self) -> ReportWeek:
+        """The report week: its number (ISO week of the printed last day) and the printed
+        dates (:func:`stats.periods.week_of_report`)."""
+        return week_of_report(self.period_start, self.period_end)
 
     @property
     def iso_year(self) -> int:
@@ -110,7 +165,11 @@ class ParsedReport:
             figures={str(k): int(v) for k, v in data["figures"].items()},
             unread=[UnreadLine(**u) for u in data.get("unread") or []],
             warnings=[Warning_(**w) for w in data.get("warnings") or []],
-            sections_found=list(data.get("sections_found") or []))
+            sections_found=list(data.get("sections_found") or []),
+            extra_figures=[ExtraFigure(**x) for x in data.get("extra_figures") or []],
+            unit_code=str(data.get("unit_code") or ""),
+            structure=str(data.get("structure") or ""),
+            current_province=data.get("current_province"))
 
     def to_dict(self) -> dict:
         """JSON-ready form (dates as ISO strings)."""
@@ -127,34 +186,18 @@ class ParsedReport:
             "unread": [asdict(u) for u in self.unread],
             "warnings": [asdict(w) for w in self.warnings],
             "sections_found": list(self.sections_found),
+            "extra_figures": [asdict(x) for x in self.extra_figures],
+            "unit_code": self.unit_code,
+            "structure": self.structure,
+            "current_province": self.current_province,
+            "report_week": self.week.number,
+            "report_year": self.week.year,
         }
 
 
 def parse_number(token: str) -> int:
     """Vietnamese count to int: "1.421" -> 1421, "00" -> 0, "2,088" -> 2088."""
     return int(_NUM_SEP.sub("", token))
-
-
-@dataclass(frozen=True)
-class KnownLocality:
-    """A locality from ``stats/localities.yaml``."""
-
-    name: str
-    level: str
-    province: str
-    key: str = ""
-
-
-@lru_cache
-def known_localities() -> tuple[KnownLocality, ...]:
-    """The gazetteer of known localities (``stats/localities.yaml``)."""
-    data = yaml.safe_load(Path(__file__).with_name("localities.yaml").read_text("utf-8"))
-    return tuple(
-        KnownLocality(nfc(item["name"]), nfc(item["level"]), nfc(province),
-                      locality_key(item["name"]))
-        for province, items in data["provinces"].items()
-        for item in items
-    )
 
 
 def _logical_lines(text: str, folded: str, wrapped: bool) -> list[tuple[int, str, str]]:
@@ -173,11 +216,12 @@ def _logical_lines(text: str, folded: str, wrapped: bool) -> list[tuple[int, str
         fline = fraw.strip()
         if "  " in line or "\t" in line:
             line, fline = _SPACES.sub(" ", line), _SPACES.sub(" ", fline)
-        if groups:
+        if groups and _TABLE_SEP not in line and _TABLE_SEP not in groups[-1][1][-1]:
             prev_last = groups[-1][1][-1]
             first = line[0]
             continuation = first.islower() or first in ",;)" or (
-                first.isdigit() and not _MARKER.match(line))
+                first.isdigit() and not _MARKER.match(line)
+                and not (wrapped and _STT_ROW.match(line)))
             if wrapped and not continuation:
                 continuation = (prev_last[-1] not in ".:;!?)" and not _MARKER.match(line)
                                 and not heading)
@@ -193,12 +237,6 @@ def _logical_lines(text: str, folded: str, wrapped: bool) -> list[tuple[int, str
 
 def _looks_heading(line: str) -> bool:
     return bool(_HEADING.match(line)) and line.upper() == line
-
-
-def words_to_dates(folded: str) -> str:
-    """"06 thang 7 nam 2023" -> "06/7/2023" (folded text; used only to find periods)."""
-    return _WORD_DATE.sub(lambda m: f"{m.group(1)}/{m.group(2)}"
-                          + (f"/{m.group(3)}" if m.group(3) else ""), folded)
 
 
 def _find_period(folded: str, today: date | None) -> tuple[date, date, bool]:
@@ -245,38 +283,139 @@ def _find_period(folded: str, today: date | None) -> tuple[date, date, bool]:
     return start, end, inferred
 
 
-def _find_locality(text: str, folded: str) -> tuple[str, str, str | None]:
-    head = folded[:20000]
-    m = _LOCALITY_STRICT.search(head) or _LOCALITY_LOOSE.search(head)
-    province = None
-    pm = _PROVINCE.search(head)
-    if pm:
-        province = nfc(text[pm.start(1):pm.end(1)]).strip()
-    if m:
-        level = LEVELS[m.group(1).rstrip(".")]
-        key = locality_key(m.group(2))
-        for known in known_localities():
-            if known.key == key and known.level == level:
-                return known.name, known.level, known.province
-        name = " ".join(w[:1].upper() + w[1:] for w in text[m.start(2):m.end(2)].split())
-        return nfc(name), level, _title(province)
-    # Fallback: a known locality named with its level anywhere in the head of the text.
-    for known in known_localities():
-        pattern = rf"(?:{'|'.join(k for k, v in LEVELS.items() if v == known.level)})\.?\s+" \
-                  rf"{re.escape(known.key)}\b"
-        if re.search(pattern, head):
-            return known.name, known.level, known.province
-    raise rejected(
-        "no_locality",
-        "Không xác định được địa bàn báo cáo (ví dụ: “UBND thành phố Ngã Bảy báo cáo…”).",
-        "No reporting locality found (e.g. 'UBND thành phố Ngã Bảy báo cáo…').",
-    )
+@dataclass
+class _Mention:
+    """A level word and a name in the head of the report ("UBND phường Tân An")."""
+
+    pos: int
+    level: str
+    name: str          # folded, as far as the dataset knows it ("tan an")
+    raw_name: str      # the words after the level word, up to the end of the line
+    units: list[admin.AdminUnit]
+    strict: bool       # followed by "báo cáo"
+    issuer: bool       # after "UBND", "Công an", "Ban Chỉ đạo"… on the same line
+
+    @property
+    def tier(self) -> int:
+        return min((_TIER_RANK[u.tier] for u in self.units), default=3)
 
 
-def _title(name: str | None) -> str | None:
-    if not name:
-        return None
-    return " ".join(w[:1].upper() + w[1:] for w in name.split())
+def _mentions(folded: str) -> list[_Mention]:
+    head = folded[:8000]
+    out: list[_Mention] = []
+    for m in re.finditer(r"(?<![a-z])(?=" + _MENTION.pattern + ")", head):
+        mm = _MENTION.match(head, m.start())
+        if mm is None:
+            continue
+        level = LEVELS[mm.group(1).rstrip(".")]
+        words = mm.group(2).split()
+        found: list[admin.AdminUnit] = []
+        name = ""
+        for n in range(min(len(words), 7), 0, -1):
+            cand = " ".join(words[:n])
+            units = [u for u in admin.find_units(cand, level=level)
+                     if u.tier == "province" or (u.tier == "district") == (u.structure == "legacy")]
+            if units:
+                found, name = units, cand
+                break
+        after = mm.start(2) + len(name) if name else mm.end()
+        line_start = head.rfind("\n", 0, mm.start()) + 1
+        issuer = bool(_ISSUER.search(head[max(line_start, mm.start() - 120):mm.start()]))
+        if not issuer and line_start > 0:  # "ỦY BAN NHÂN DÂN\nPHƯỜNG TÂN AN" (two lines)
+            prev_start = head.rfind("\n", 0, line_start - 1) + 1
+            issuer = bool(re.fullmatch(r"\s*(?:ubnd|uy ban nhan dan|cong an)\s*",
+                                       head[prev_start:line_start - 1]))
+            issuer = issuer and head[line_start:mm.start()].strip() == ""
+        out.append(_Mention(mm.start(), level, name, mm.group(2), found,
+                            bool(_REPORTS_AFTER.match(head, after)), issuer))
+    return out
+
+
+def _ambiguous(candidates: tuple[admin.AdminUnit, ...], said: str) -> ReportRejected:
+    names = "; ".join(u.full for u in candidates[:8])
+    exc = rejected(
+        "ambiguous_locality",
+        f"Không xác định được đơn vị báo cáo “{said}”: có thể là {names}. Vui lòng ghi rõ "
+        "tỉnh/thành phố ở phần đầu báo cáo.",
+        f"Ambiguous reporting unit {said!r}: {names}; name the province in the header.")
+    exc.candidates = [u.to_dict() for u in candidates]  # type: ignore[attr-defined]
+    return exc
+
+
+@dataclass
+class _Locality:
+    name: str
+    level: str
+    province: str | None
+    unit: admin.AdminUnit | None
+    warnings: list[Warning_]
+
+
+def _find_locality(text: str, folded: str, on: date) -> _Locality:
+    """The reporting unit: the one the report says "báo cáo", else the issuer in its header
+    (the lowest tier: a ward under its city), settled by the province it names."""
+    mentions = _mentions(folded)
+    known = [m for m in mentions if m.units]
+    reporter = (
+        next((m for m in known if m.strict and m.tier < 2), None)
+        or min((m for m in known if m.issuer and m.tier < 2), key=lambda m: (m.tier, m.pos),
+               default=None)
+        or next((m for m in known if m.pos < 400 and m.tier < 2), None)
+        or next((m for m in known if m.strict), None))
+    if reporter is None:
+        loose = next((m for m in mentions if m.issuer and not m.units and m.level != "tỉnh"
+                      and _REPORTS_AFTER.search(m.raw_name[:60])), None)
+        if loose is not None:
+            return _unknown_unit(text, folded, loose, mentions)
+        raise rejected(
+            "no_locality",
+            "Không xác định được địa bàn báo cáo (ví dụ: “UBND phường Tân An báo cáo…”).",
+            "No reporting locality found (e.g. 'UBND phường Tân An báo cáo…').",
+        )
+    hints = [u for m in known if m is not reporter for u in m.units if u.tier == "province"]
+    said = f"{reporter.level} {reporter.name}"
+    res = admin.resolve_locality(said, on=on, reporting=True)
+    if res.status == "ambiguous":
+        for hint in dict.fromkeys(h.name for h in hints):
+            narrowed = admin.resolve_locality(said, on=on, reporting=True, province_hint=hint)
+            if narrowed.status == "resolved":
+                res = narrowed
+                break
+    if res.status == "ambiguous":
+        raise _ambiguous(res.candidates, nfc(said))
+    unit = res.unit
+    assert unit is not None  # the mention had units
+    warnings = []
+    if unit.structure != admin.structure_on(on):
+        warnings.append(Warning_(
+            "unit_structure", f"{unit.full} thuộc cơ cấu đơn vị hành chính "
+            f"{'trước' if unit.structure == 'legacy' else 'từ'} 01/7/2025, khác với kỳ báo "
+            "cáo."))
+    if unit.tier == "province":
+        return _Locality(unit.name, "tỉnh", unit.name, unit, warnings)
+    return _Locality(unit.name, unit.level, unit.province, unit, warnings)
+
+
+def _unknown_unit(text: str, folded: str, m: _Mention, mentions: list[_Mention]) -> _Locality:
+    """A unit the dataset lacks: its name as written, cut at the first function word."""
+    words = []
+    raw = text[m.pos:m.pos + 80].split("\n")[0]
+    for word, fword in zip(raw.split()[len(m.level.split()):],
+                           fold(raw).split()[len(m.level.split()):], strict=False):
+        if fword in ("bao", "ve", "kinh", "xin", "tinh", "thanh", "nam", "tuan", "tu") \
+                or not fword[:1].isalnum():
+            break
+        words.append(word.strip(",.:;"))
+        if word[-1:] in ",.:;":
+            break
+    if not words:
+        raise rejected("no_locality", "Không xác định được địa bàn báo cáo.",
+                       "No reporting locality found.")
+    name = " ".join(w[:1].upper() + w[1:].lower() for w in words[:4])
+    province = next((u.name for x in mentions for u in x.units if u.tier == "province"), None)
+    return _Locality(nfc(name), m.level, province, None, [Warning_(
+        "unknown_unit", f"Đơn vị “{m.level} {name}” không có trong danh mục đơn vị hành chính "
+        f"({admin.DATASET}); đã nhập theo tên ghi trong báo cáo.")])
 
 
 def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
@@ -373,72 +512,316 @@ def parse_report(text: str, source_name: str = "", *, today: date | None = None,
                        "Tài liệu không phải báo cáo kết quả thực hiện Đề án 06.",
                        "The document is not a Đề án 06 progress report.")
     start, end, year_inferred = _find_period(folded, today)
-    locality, level, province = _find_locality(text, folded)
+    loc = _find_locality(text, folded, end)
+    lines = _logical_lines(text, folded, wrapped)
+    reading = _read(cat, lines, force=False)
+    if not reading.figures and not reading.saw_results:
+        reading = _read(cat, lines, force=True)  # no "Kết quả…" part: read every line
+    if not reading.figures:
+        raise rejected(
+            "no_figures",
+            "Không đọc được chỉ tiêu nào trong báo cáo nên chưa nhập gì (cơ sở dữ liệu không "
+            "thay đổi). Bạn kiểm tra lại: số liệu cần ghi theo dạng “Tên chỉ tiêu: số lượng” "
+            "hoặc trong bảng “Nội dung | Số lượng”.",
+            "No known figure in the report; nothing was stored (the database is unchanged).")
 
+    warnings = list(loc.warnings) + reading.warnings
+    if year_inferred:
+        warnings.insert(0, Warning_("year_inferred",
+                                    f"Kỳ báo cáo không ghi năm; đã suy ra năm {end.year}."))
+    if reading.sections:  # the seed-001 template: say which of its sections are missing
+        for sid, _rx in cat.sections:
+            if sid not in reading.sections:
+                warnings.append(Warning_(
+                    "missing_section", f"Không thấy mục “{cat.section_titles.get(sid, sid)}”."))
+    warnings.extend(_checks(cat, reading.figures))
+    ordered = {code: reading.figures[code] for code in cat.codes() if code in reading.figures}
+    unit = loc.unit
+    return ParsedReport(source_name=source_name, locality=loc.name, level=loc.level,
+                        province=loc.province, period_start=start, period_end=end,
+                        figures=ordered, unread=reading.unread, warnings=warnings,
+                        sections_found=reading.sections, extra_figures=reading.extras,
+                        unit_code=unit.code if unit else "",
+                        structure=unit.structure if unit else "",
+                        current_province=unit.current_province if unit else None)
+
+
+@dataclass
+class _Reading:
+    figures: dict[str, int] = field(default_factory=dict)
+    warnings: list[Warning_] = field(default_factory=list)
+    unread: list[UnreadLine] = field(default_factory=list)
+    extras: list[ExtraFigure] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+    saw_results: bool = False
+
+    def put(self, ind: Indicator, value: int) -> None:
+        if ind.code in self.figures and self.figures[ind.code] != value:
+            self.warnings.append(Warning_(
+                "conflicting_value",
+                f"{ind.label_vi} ({ind.code}) xuất hiện hai lần với giá trị khác nhau: "
+                f"{self.figures[ind.code]} và {value}; giữ giá trị đầu."))
+        self.figures.setdefault(ind.code, value)
+
+
+def _read(cat: Catalogue, lines: list[tuple[int, str, str]], *, force: bool) -> _Reading:
+    """One pass over the logical lines: the template reader inside its sections, the label
+    reader elsewhere; lines with a figure nobody read go to ``unread`` (and their figures
+    to ``extras``)."""
     by_section = _grouped(cat)
-
-    figures: dict[str, int] = {}
-    warnings: list[Warning_] = []
-    unread: list[UnreadLine] = []
-    seen_sections: list[str] = []
-    in_results = False
+    out = _Reading()
+    in_results = force
     section: str | None = None
-    for line_no, line, fl in _logical_lines(text, folded, wrapped):
+    ctx = _Context()
+    for line_no, line, fl in lines:
         if len(fl) > 5000:  # pathological line (padding, binary junk): never a figure line
             continue
-        if _MARKER.match(fl) or fl[:1].isdigit():
+        if _MARKER.match(fl) or fl[:1].isdigit() or fl[:5] == "phan ":
             if cat.results_part.match(fl):
-                in_results, section = True, None
+                in_results, section, out.saw_results = True, None, True
+                ctx.heading = fl
                 continue
             heading = next((sid for sid, rx in cat.sections if rx.match(fl)), None)
-            if heading:
+            if heading and not force:
                 in_results, section = True, heading
-                if heading not in seen_sections:
-                    seen_sections.append(heading)
-            elif cat.other_part.match(fl):
+                if heading not in out.sections:
+                    out.sections.append(heading)
+            elif cat.other_part.match(fl) and not force:
                 in_results, section = False, None
                 continue
         if not in_results:
             continue
         consumed: list[tuple[int, int]] = []
-        segs = _segments(fl)
-        for line_rx, group in by_section.get(section or "", ()):
-            if not line_rx.search(fl):
-                continue
-            for ind in group:
-                lo, hi = segs[ind.segment]
-                seg = fl[lo:hi]
-                for pattern in ind.patterns:
-                    m = pattern.search(seg)
-                    if not m:
-                        continue
-                    g = ind.group if m.lastindex and m.lastindex >= ind.group else 1
-                    value = parse_number(m.group(g))
-                    consumed.append((lo + m.start(1), lo + m.end(m.lastindex or 1)))
-                    if ind.code in figures and figures[ind.code] != value:
-                        warnings.append(Warning_(
-                            "conflicting_value",
-                            f"{ind.label_vi} ({ind.code}) xuất hiện hai lần với giá trị "
-                            f"khác nhau: {figures[ind.code]} và {value}; giữ giá trị đầu."))
-                    figures.setdefault(ind.code, value)
+        if section is not None:  # a table row reads as "label: value" (same length)
+            fl = fl.replace(_TABLE_SEP, ":  ")
+            consumed = _template(by_section.get(section, ()), fl, out)
+        if consumed:
+            marker = _MARKER.match(fl)
+            for fm in _FIGURE_LIKE.finditer(fl, marker.end() if marker else 0):
+                if fm.group(0).strip() and not _overlaps(fm.span(), consumed):
+                    out.unread.append(UnreadLine(line_no, line, section))
                     break
-        marker = _MARKER.match(fl)
-        body_start = marker.end() if marker else 0
-        for fm in _FIGURE_LIKE.finditer(fl, body_start):
-            if fm.group(0).strip() and not _overlaps(fm.span(), consumed):
-                unread.append(UnreadLine(line_no, line, section))
-                break
+            continue
+        if section is None:
+            missed = _labels(cat, line_no, line, fl, ctx, out)
+        else:  # inside a template section the template alone reads (2023 parses unchanged)
+            marker = _MARKER.match(fl)
+            missed = any(fm.group(0).strip()
+                         for fm in _FIGURE_LIKE.finditer(fl, marker.end() if marker else 0))
+            if missed:
+                out.extras.extend(_extras(line_no, line, fl))
+        if missed:
+            out.unread.append(UnreadLine(line_no, line, section))
+    return out
 
-    if year_inferred:
-        warnings.insert(0, Warning_("year_inferred",
-                                    f"Kỳ báo cáo không ghi năm; đã suy ra năm {end.year}."))
-    for sid, _rx in cat.sections:
-        if sid not in seen_sections:
-            warnings.append(Warning_("missing_section",
-                                     f"Không thấy mục “{cat.section_titles.get(sid, sid)}”."))
-    warnings.extend(_checks(cat, figures))
-    ordered = {code: figures[code] for code in cat.codes() if code in figures}
-    return ParsedReport(source_name=source_name, locality=locality, level=level,
-                        province=province, period_start=start, period_end=end,
-                        figures=ordered, unread=unread, warnings=warnings,
-                        sections_found=seen_sections)
+
+def _template(groups, fl: str, out: _Reading) -> list[tuple[int, int]]:  # noqa: ANN001
+    """The seed-001 reader: per-section line regexes and value patterns."""
+    consumed: list[tuple[int, int]] = []
+    segs = _segments(fl)
+    for line_rx, group in groups:
+        if not line_rx.search(fl):
+            continue
+        for ind in group:
+            lo, hi = segs[ind.segment]
+            seg = fl[lo:hi]
+            for pattern in ind.patterns:
+                m = pattern.search(seg)
+                if not m:
+                    continue
+                g = ind.group if m.lastindex and m.lastindex >= ind.group else 1
+                consumed.append((lo + m.start(1), lo + m.end(m.lastindex or 1)))
+                out.put(ind, parse_number(m.group(g)))
+                break
+    return consumed
+
+
+@dataclass
+class _Context:
+    """What the label reader knows above the current line."""
+
+    heading: str = ""          # last line without a figure (heading, caption, "…: ")
+    header: list[str] = field(default_factory=list)  # column names of the current table
+    table_lead: str = ""       # last top-level row label of the current table
+
+
+def _figure_in(clause: str) -> tuple[int, int, str] | None:
+    """(start, end, unit) of the clause's figure: a number with a unit word, else one after
+    a colon or closing the clause; None when the clause carries no figure."""
+    found = list(_FIGURE_NUM.finditer(clause))
+    if not found:
+        return None
+    with_unit = [m for m in found if m.group(2)]
+    if with_unit:
+        m = with_unit[0]
+        return m.start(1), m.end(1), m.group(2)
+    for m in found:
+        before = clause[:m.start()].rstrip()
+        if before.endswith(":") or not clause[m.end():].strip(" .;:-"):
+            return m.start(1), m.end(1), ""
+    return None
+
+
+def _rule_for(cat: Catalogue, clause: str, context: str, cumulative: bool) -> LabelRule | None:
+    for rule in cat.labels:
+        if not rule.label.search(clause):
+            continue
+        if rule.context is not None and not rule.context.search(context):
+            continue
+        if rule.unless is not None and rule.unless.search(clause):
+            continue
+        return rule
+    return None
+
+
+def _match(cat: Catalogue, out: _Reading, clause: str, context: str, value: int) -> bool:
+    """Put the clause's value under the code its label names; False when none does."""
+    cumulative = bool(_CUMULATIVE.search(clause))
+    rule = _rule_for(cat, clause, context + " > " + clause, cumulative)
+    if rule is None:
+        return False
+    code = rule.cumulative if cumulative else rule.code
+    if code is None:
+        return False
+    out.put(cat.get(code), value)
+    return True
+
+
+def _labels(cat: Catalogue, line_no: int, line: str, fl: str, ctx: _Context,
+            out: _Reading) -> bool:
+    """The label reader on one logical line; True when a figure on it stayed unread."""
+    if _TABLE_SEP in fl:
+        return _table_row(cat, line_no, line, fl, ctx, out)
+    ctx.header, ctx.table_lead = [], ""
+    body = fl[_MARKER.match(fl).end():] if _MARKER.match(fl) else fl
+    offset = len(fl) - len(body)
+    if _TRAILING_NUMBERS.search(body) and _pdf_row(cat, line_no, line, fl, ctx, out):
+        return False
+    if _HEADER_WORDS.search(body) and not _FIGURE_NUM.search(body):
+        ctx.header = _header_names(body)
+    pieces: list[tuple[int, int]] = []
+    last = 0
+    for m in _CLAUSE_CUT.finditer(body):
+        pieces.append((last, m.start()))
+        last = m.end()
+    pieces.append((last, len(body)))
+    lead = ""
+    missed = False
+    any_figure = False
+    for n, (a, b) in enumerate(pieces):
+        clause = body[a:b]
+        fig = _figure_in(clause)
+        if fig is None:
+            if n == 0:
+                lead = clause
+            continue
+        any_figure = True
+        fa, fb, unit = fig
+        value = parse_number(clause[fa:fb])
+        label_f = (clause[:fa] + "#" + clause[fb:]).strip()
+        if n == 0 or not lead:
+            lead = clause[:fa]
+        context = f"{ctx.heading} > {lead if n else ''}"
+        if not _match(cat, out, label_f, context, value):
+            missed = True
+            raw = line[offset + a:offset + b]
+            label = _clean_label(raw[:fa] + raw[fb:])
+            out.extras.append(ExtraFigure(label, value, unit, line_no,
+                                          bool(_CUMULATIVE.search(label_f))))
+    if not any_figure:
+        ctx.heading = body
+    return missed
+
+
+def _clean_label(raw: str) -> str:
+    label = " ".join(raw.replace(":", " ").split()).strip(" .,;:-+–")
+    return re.sub(r"\s*\b(?:hồ sơ|trường hợp|lượt|tài khoản|thẻ|phiếu)\s*$", "", label,
+                  flags=re.IGNORECASE).strip() or raw.strip()
+
+
+def _header_names(fbody: str) -> list[str]:
+    return [c.strip() for c in re.split(r"\s*\|\s*", fbody)] if _TABLE_SEP in fbody else \
+        re.findall(r"trong (?:tuan|ky)|luy ke[^|]*?(?=\s+(?:trong|luy|ghi|$))|luy ke|so luong"
+                   r"|ket qua|ghi chu|tu dau nam", fbody)
+
+
+def _table_row(cat: Catalogue, line_no: int, line: str, fl: str, ctx: _Context,
+               out: _Reading) -> bool:
+    """A .docx table row "STT | label | value | value"."""
+    cells = fl.split(_TABLE_SEP)
+    raw_cells = line.split(_TABLE_SEP)
+    values = [(i, _CELL_NUMBER.match(c)) for i, c in enumerate(cells)]
+    numeric = [(i, m) for i, m in values if m is not None and not (i == 0 and _ROW_NO.match(
+        cells[0]) and len(cells) > 2)]
+    label_i = next((i for i, c in enumerate(cells)
+                    if not _CELL_NUMBER.match(c) and not _ROW_NO.match(c) and c.strip()), None)
+    if not numeric or label_i is None:
+        if _HEADER_WORDS.search(fl):
+            ctx.header = [c.strip() for c in cells]
+        elif label_i is not None:
+            ctx.table_lead = cells[label_i].strip()
+        return False
+    label = cells[label_i].strip()
+    sub = bool(_SUB_ROW.match(raw_cells[label_i]))
+    lead = ctx.table_lead if sub else ""
+    if not sub:
+        ctx.table_lead = label
+    missed = False
+    for i, m in numeric:
+        column = ctx.header[i] if len(ctx.header) == len(cells) else ""
+        if "ghi chu" in column:
+            continue
+        clause = f"{label} # {column}".strip()
+        if not _match(cat, out, clause, f"{ctx.heading} > {lead}", parse_number(m.group(1))):
+            missed = True
+            raw_label = _clean_label(raw_cells[label_i])
+            col = raw_cells[i].strip() if False else (
+                line.split(_TABLE_SEP)[i].strip() and "")
+            name = raw_label + (f" ({_raw_column(ctx, i, cells)})" if column else "")
+            out.extras.append(ExtraFigure(name, parse_number(m.group(1)),
+                                          m.group(2).strip() or col, line_no,
+                                          bool(_CUMULATIVE.search(clause))))
+    return missed
+
+
+def _raw_column(ctx: _Context, i: int, cells: list[str]) -> str:
+    return ctx.header[i] if i < len(ctx.header) else ""
+
+
+def _pdf_row(cat: Catalogue, line_no: int, line: str, fl: str, ctx: _Context,
+             out: _Reading) -> bool:
+    """A PDF table row: "2 Kích hoạt tài khoản định danh điện tử mức 2 310 9.876"."""
+    tail = _TRAILING_NUMBERS.search(fl)
+    if tail is None or not ctx.header:
+        return False
+    numbers = [t for t in fl[tail.start():].split() if t not in "-–"]
+    label = fl[:tail.start()]
+    label = re.sub(r"^\s*\d{1,2}\s+", "", label).strip()
+    if not label or len(numbers) > len(ctx.header) + 1:
+        return False
+    columns = ctx.header[-len(numbers):] if len(numbers) <= len(ctx.header) else ctx.header
+    for n, token in enumerate(numbers):
+        column = columns[n] if n < len(columns) else ""
+        clause = f"{label} # {column}".strip()
+        value = parse_number(token)
+        if not _match(cat, out, clause, f"{ctx.heading} > ", value):
+            raw_label = line[:len(line) - (len(fl) - tail.start())]
+            raw_label = re.sub(r"^\s*\d{1,2}\s+", "", raw_label).strip()
+            out.extras.append(ExtraFigure(
+                raw_label + (f" ({column})" if column else ""), value, "", line_no,
+                bool(_CUMULATIVE.search(clause))))
+    return True
+
+
+def _extras(line_no: int, line: str, fl: str) -> list[ExtraFigure]:
+    """Unknown figures of an unread template line, with their labels."""
+    found = []
+    body_start = _MARKER.match(fl).end() if _MARKER.match(fl) else 0
+    fig = _figure_in(fl[body_start:])
+    if fig is not None:
+        fa, fb, unit = fig
+        raw = line[body_start:]
+        found.append(ExtraFigure(_clean_label(raw[:fa] + raw[fb:]),
+                                 parse_number(fl[body_start + fa:body_start + fb]), unit,
+                                 line_no, bool(_CUMULATIVE.search(fl))))
+    return found

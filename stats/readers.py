@@ -120,7 +120,8 @@ def _docx_text(raw: bytes) -> str:
     from docx.text.paragraph import Paragraph
 
     # Body order matters (a figure table belongs to the section above it): walk paragraphs
-    # and tables as they come; a table row becomes one line, cells joined by ": ".
+    # and tables as they come; a table row becomes one line "cell | cell | cell" (the
+    # parser's label reader takes "label | value" rows, with the header row's column names).
     lines: list[str] = []
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
@@ -129,11 +130,15 @@ def _docx_text(raw: bytes) -> str:
         elif tag == "tbl":
             for row in Table(child, document).rows:
                 cells: list[str] = []
+                previous = None
                 for cell in row.cells:
-                    text = " ".join(cell.text.split())
-                    if text and (not cells or cells[-1] != text):  # merged cells repeat
+                    if cell._tc is previous:  # a merged cell is repeated once per grid column
+                        continue
+                    previous = cell._tc
+                    text = " ".join(cell.text.split()).replace("|", "/")  # keep "|" a separator
+                    if text:
                         cells.append(text)
-                lines.append(": ".join(cells))
+                lines.append(" | ".join(cells))
     return "\n".join(lines)
 
 

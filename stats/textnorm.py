@@ -35,7 +35,8 @@ def _build_table() -> dict[int, int]:
 _TABLE = _build_table()
 _SPACES = re.compile(r"\s+")
 _LOCALITY_PREFIX = re.compile(
-    r"^(?:thanh pho|tp\.?|thi xa|tx\.?|huyen|quan|q\.|tinh|t\.|h\.|ubnd|uy ban nhan dan)\s+"
+    r"^(?:thanh pho|tp\.?|thi xa|tx\.?|huyen|quan|q\.|tinh|t\.|h\.|ubnd|uy ban nhan dan"
+    r"|phuong|p\.|xa|thi tran|tt\.|dac khu)\s+"
 )
 
 
@@ -60,3 +61,12 @@ def locality_key(name: str) -> str:
         previous = key
         key = _LOCALITY_PREFIX.sub("", key).strip()
     return key
+
+
+_WORD_DATE = re.compile(r"(\d{1,2})\s+thang\s+(\d{1,2})(?:\s*(?:,\s*)?nam\s+(\d{4}))?")
+
+
+def words_to_dates(folded: str) -> str:
+    """"06 thang 7 nam 2023" -> "06/7/2023" (folded text; used only to find periods)."""
+    return _WORD_DATE.sub(lambda m: f"{m.group(1)}/{m.group(2)}"
+                          + (f"/{m.group(3)}" if m.group(3) else ""), folded)
