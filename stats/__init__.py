@@ -14,6 +14,7 @@ access control :mod:`stats.access`. This package never imports Rasa.
 from __future__ import annotations
 
 from stats.catalogue import load_catalogue
+from stats.charts import chart_png
 from stats.errors import ReportRejected, StatsError, UnknownIndicator, UnknownLocality
 from stats.parser import ParsedReport, parse_report
 from stats.queries import (
@@ -21,7 +22,6 @@ from stats.queries import (
                            FiguresResult,
                            RankRow,
                            TrendPoint,
-                           chart_png,
                            compare_periods,
                            get_figures,
                            latest_report,

@@ -149,7 +149,7 @@ def cmd_rank(args: argparse.Namespace) -> int:
 
 def cmd_chart(args: argparse.Namespace) -> int:
     """Write a PNG chart of an indicator over weeks."""
-    from stats.queries import chart_png
+    from stats.charts import chart_png
 
     png = chart_png(args.locality, args.indicator, args.date_from, args.date_to)
     Path(args.out).write_bytes(png)

@@ -11,9 +11,10 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from stats.catalogue import load_catalogue, resolve_code
+from troly06.wording import say
 
 if TYPE_CHECKING:  # pragma: no cover
-    from stats.queries import Comparison, FiguresResult, RankRow
+    from stats.queries import Comparison, FiguresResult, RankRow, TrendPoint
 
 #: Figures shown in a short summary when the question names no indicator.
 DEFAULT_SUMMARY_CODES = (
@@ -186,3 +187,13 @@ def summarize_rank(code: str, rows: list[RankRow], start: date, end: date) -> st
         value = format_percent(row.value) if row.is_percent else format_vn_number(row.value)
         lines.append(f"{row.rank}. {row.locality_display}: {value}")
     return "\n".join(lines)
+
+
+def summarize_trend(place: str, label: str, points: list[TrendPoint]) -> str:
+    """The last 8 weeks of an indicator, with the reports they come from."""
+    if not points:
+        return say("stats.trend_empty", place=place, label=label)
+    last = points[-8:]
+    series = ", ".join(f"{p.label}: {format_vn_number(p.value)}" for p in last)
+    return say("stats.trend", place=place, label=label, n=len(points), series=series,
+               sources="; ".join(sorted({p.source_name for p in last})))

@@ -14,7 +14,6 @@ Every function takes an optional ``url`` (default: ``get_settings().sqlalchemy_u
 from __future__ import annotations
 
 import difflib
-import io
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -447,40 +446,3 @@ def indicator(code: str) -> Indicator:
     cat = load_catalogue()
     code = resolve_code(code)
     return cat.by_code.get(code) or cat.get(f"{code}_done")
-
-
-def chart_png(locality: str, code: str, start: date | None = None, end: date | None = None,
-              *, url: str | None = None, width: float = 7.0, height: float = 3.6) -> bytes:
-    """PNG (bytes) of an indicator over weeks for one locality (matplotlib, Agg, no pyplot)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure as MplFigure
-
-    from stats.formatting import format_vn_number
-
-    points = trend(locality, code, start, end, url=url)
-    ind = indicator(code)
-    is_pair = ind.kind == "progress"
-    label = ind.label_vi.split(" – ")[0] if is_pair else ind.label_vi
-    with session_scope(url) as session:
-        loc_display = resolve_locality(session, locality).display
-    fig = MplFigure(figsize=(width, height), dpi=100)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot(1, 1, 1)
-    if points:
-        xs = list(range(len(points)))
-        ys = [p.value for p in points]
-        ax.plot(xs, ys, marker="o", color="#c0392b")
-        ax.set_xticks(xs, [p.label for p in points], rotation=45 if len(xs) > 8 else 0,
-                      fontsize=8)
-        for x, y in zip(xs, ys, strict=True):
-            ax.annotate(format_vn_number(y) + ("%" if is_pair else ""), (x, y),
-                        textcoords="offset points", xytext=(0, 5), ha="center", fontsize=7)
-    else:
-        ax.text(0.5, 0.5, "Chưa có số liệu", ha="center", va="center", transform=ax.transAxes)
-    ax.set_title(f"{label} – {loc_display}", fontsize=10)
-    ax.set_ylabel("%" if is_pair else ind.unit)
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()

@@ -26,37 +26,30 @@ class StatsOut(BaseModel):
     details: dict[str, Any] = Field(default_factory=dict)
 
 
-def _query(locality: str, period: str, indicators: str | None, url: str) -> StatsOut:
-    from stats import StatsError, get_figures
-    from stats.catalogue import load_catalogue
-    from stats.formatting import summarize_figures
-    from stats.periods import parse_period
+_HTTP = {"forbidden": (403, "locality_not_allowed"), "confirm": (409, "locality_ambiguous"),
+         "bad_period": (422, "bad_period"), "unknown_indicator": (422, "unknown_indicator"),
+         "need_locality": (422, "locality_missing"), "not_official": (401, "not_official")}
+
+
+def _query(official: Any, locality: str, period: str, indicators: str | None,
+           url: str) -> StatsOut:
+    """The statistics service's answer (the chat's own code), as the API's model or error."""
+    from stats.service import StatsRequest, StatsService
     from troly06.config import today
 
-    span = parse_period(period, today())
-    if span is None:
-        raise ApiError(422, "bad_period", f"Không hiểu kỳ báo cáo «{period}» (ví dụ: "
-                       "«tuần này», «tuần 28/2023», «tháng 7/2023»).",
-                       f"Unrecognised period {period!r}.")
-    codes = None
-    if indicators:
-        catalogue = load_catalogue()
-        codes = []
-        for word in (w.strip() for w in indicators.split(",") if w.strip()):
-            ind = catalogue.find(word)
-            if ind is None:
-                raise ApiError(422, "unknown_indicator", f"Không có chỉ tiêu «{word}».",
-                               f"Unknown indicator {word!r}.")
-            codes.append(ind.code)
-    try:
-        result = get_figures(locality, span[0], span[1], codes, url=url)
-    except StatsError as exc:
-        status = 404 if exc.code.startswith("unknown") else 422
-        raise ApiError(status, exc.code, exc.message_vi, exc.message_en) from exc
-    data = result.to_dict()
-    return StatsOut(locality=result.locality_display, period_start=data["period_start"],
+    words = tuple(w.strip() for w in (indicators or "").split(",") if w.strip())
+    reply = StatsService(url=url, today=today).answer(
+        official, StatsRequest("figures", locality=locality, period=period, indicators=words))
+    if reply.status in _HTTP:
+        status, code = _HTTP[reply.status]
+        raise ApiError(status, code, reply.text, f"{code.replace('_', ' ')}: {locality!r}")
+    if "error" in reply.data:  # the locality has no reports at all, or the query failed
+        status = 404 if str(reply.data["error"]).startswith("unknown") else 422
+        raise ApiError(status, str(reply.data["error"]), reply.text, "No statistics found.")
+    data = reply.data
+    return StatsOut(locality=reply.context.locality or locality, period_start=data["period_start"],
                     period_end=data["period_end"], figures=data["figures"],
-                    summary=summarize_figures(result, codes), details=data)
+                    summary=reply.text, details=data)
 
 
 @router.get("/stats", response_model=StatsOut,
@@ -75,17 +68,5 @@ async def get_stats(
                                             )] = None,
 ) -> StatsOut:
     """Figures of ``locality`` for ``period``; only localities within the key's scope."""
-    from stats.access import authorize
-
-    decision = authorize(official, locality)  # resolve first, then check the unit
-    if decision.status == "confirm":
-        options = ", ".join(u.display for u in decision.candidates)
-        raise ApiError(409, "locality_ambiguous",
-                       f"Địa bàn «{locality}» chưa rõ; bạn ghi rõ một trong: {options}.",
-                       f"Ambiguous locality {locality!r}: {options}.")
-    if not decision.allowed or decision.unit is None:
-        raise ApiError(403, "locality_not_allowed",
-                       "Khóa API này không được xem số liệu của địa bàn đã chọn.",
-                       "This API key may not view the requested locality.")
-    return await asyncio.to_thread(_query, decision.unit.display, period, indicators,
+    return await asyncio.to_thread(_query, official, locality, period, indicators,
                                    settings.sqlalchemy_url)

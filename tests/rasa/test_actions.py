@@ -110,7 +110,10 @@ NGA_BAY = [{"entity": "locality", "value": "Ngã Bảy"}]
 
 
 async def test_stats_refused_for_non_official(stats_db) -> None:
-    from actions.statistics import REFUSAL, ActionStatsQuery
+    from actions.statistics import ActionStatsQuery
+    from troly06.wording import say
+
+    REFUSAL = say("stats.not_official")
 
     tracker = make_tracker("thongke Ngã Bảy tuần này", "stats_query", sender="citizen-1",
                            slots={"locality": "Ngã Bảy", "period": "tuần này"})
@@ -122,7 +125,10 @@ async def test_stats_refused_for_non_official(stats_db) -> None:
 
 async def test_forged_sender_string_is_not_an_official(stats_db) -> None:
     """The sender string of an official, with no (or a wrong) signature, gets nothing."""
-    from actions.statistics import REFUSAL, ActionStatsQuery
+    from actions.statistics import ActionStatsQuery
+    from troly06.wording import say
+
+    REFUSAL = say("stats.not_official")
     from troly06.identity import METADATA_KEY, Identity, sign_identity
 
     forged = make_tracker("thongke nga bay tuan 28", "stats_query", sender="telegram:100000001",
@@ -147,7 +153,38 @@ async def test_stats_official_gets_figures_with_source(stats_db) -> None:
     assert "Ngã Bảy" in reply and "Nguồn:" in reply
     assert re.search(r"\d", reply)
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
-    assert slots["period"] is None  # asked again next time
+    # the week stays the conversation's context (ISO range), for follow-ups
+    assert slots["period"] and slots["period"].startswith("2023-07-")
+    assert slots["locality"] and "Ngã Bảy" in slots["locality"]
+
+
+async def test_follow_up_compare_keeps_the_week_asked_before(stats_db) -> None:
+    """After week 28/2023 was asked, "so với tuần trước thế nào?" compares week 28 with
+    week 27, not today's calendar week (the defect of the statistics issue)."""
+    from actions.statistics import ActionStatsCompare, ActionStatsQuery
+
+    first = make_tracker("thongke nga bay tuan 28", "stats_query", identity=NGABAY,
+                         slots={"locality": "Ngã Bảy", "period": "tuần 28"})
+    _, events = await _run(ActionStatsQuery(), first)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    follow = make_tracker("so với tuần trước thế nào", "stats_compare", identity=NGABAY,
+                          entities=[{"entity": "period", "value": "tuần trước"}],
+                          slots={k: slots[k] for k in ("locality", "period", "indicator")})
+    dispatcher, _ = await _run(ActionStatsCompare(), follow)
+    reply = texts(dispatcher)
+    assert ("tuần 28" in reply or "10/7" in reply) and ("tuần 27" in reply or "03/7" in reply)
+    assert "tuần 29" not in reply, reply
+
+
+async def test_ranking_is_not_read_as_a_locality(stats_db) -> None:
+    from actions.statistics import ActionStatsQuery
+
+    tracker = make_tracker("xếp hạng các địa bàn theo kích hoạt VNeID tuần 28",
+                           "stats_query", identity=NGABAY,
+                           entities=[{"entity": "locality", "value": "hạng"}])
+    dispatcher, _ = await _run(ActionStatsQuery(), tracker)
+    reply = texts(dispatcher)
+    assert "Xếp hạng" in reply and "phân quyền" not in reply, reply
 
 
 async def test_stats_official_refused_for_other_locality(stats_db) -> None:
@@ -190,5 +227,6 @@ async def test_stats_form_questions_have_buttons() -> None:
     from actions.statistics import ActionAskLocality, ActionAskPeriod
 
     for action in (ActionAskLocality(), ActionAskPeriod()):
-        dispatcher, _ = await _run(action, make_tracker("thongke", "stats_query"))
+        dispatcher, _ = await _run(action, make_tracker("thongke", "stats_query",
+                                                        identity=NGABAY))
         assert dispatcher.messages[0]["buttons"]

@@ -1,0 +1,57 @@
+"""Charts of the weekly figures (PNG, matplotlib's Agg backend, no pyplot state).
+
+Apart from :mod:`stats.queries` so that queries never import formatting (no cycle), and so
+that a reply that already has the trend draws it without querying again.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from stats.formatting import format_vn_number
+from stats.queries import TrendPoint, indicator, resolve_locality, trend
+from stats.store import session_scope
+from troly06.wording import say
+
+
+def chart_png(locality: str, code: str, start: date | None = None, end: date | None = None,
+              *, url: str | None = None, width: float = 7.0, height: float = 3.6,
+              points: list[TrendPoint] | None = None, place: str | None = None) -> bytes:
+    """PNG (bytes) of an indicator over weeks for one locality (matplotlib, Agg, no pyplot).
+
+    ``points`` / ``place``: the trend and the locality's display name when the caller has
+    them already (the chat's trend reply), so nothing is queried twice."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure as MplFigure
+
+    if points is None:
+        points = trend(locality, code, start, end, url=url)
+    ind = indicator(code)
+    is_pair = ind.kind == "progress"
+    label = ind.label_vi.split(" – ")[0] if is_pair else ind.label_vi
+    if place is None:
+        with session_scope(url) as session:
+            place = resolve_locality(session, locality).display
+    fig = MplFigure(figsize=(width, height), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(1, 1, 1)
+    if points:
+        xs = list(range(len(points)))
+        ys = [p.value for p in points]
+        ax.plot(xs, ys, marker="o", color="#c0392b")
+        ax.set_xticks(xs, [p.label for p in points], rotation=45 if len(xs) > 8 else 0,
+                      fontsize=8)
+        for x, y in zip(xs, ys, strict=True):
+            ax.annotate(format_vn_number(y) + ("%" if is_pair else ""), (x, y),
+                        textcoords="offset points", xytext=(0, 5), ha="center", fontsize=7)
+    else:
+        ax.text(0.5, 0.5, say("stats.chart_empty"), ha="center", va="center",
+                transform=ax.transAxes)
+    ax.set_title(f"{label} – {place}", fontsize=10)
+    ax.set_ylabel("%" if is_pair else ind.unit)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
