@@ -8,13 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING
 
 from stats.catalogue import load_catalogue, resolve_code
+from stats.results import Comparison, FiguresResult, RankRow, TrendPoint
 from troly06.wording import say
-
-if TYPE_CHECKING:  # pragma: no cover
-    from stats.queries import Comparison, FiguresResult, RankRow, TrendPoint
 
 #: Figures shown in a short summary when the question names no indicator.
 DEFAULT_SUMMARY_CODES = (
