@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader
@@ -29,9 +29,27 @@ def get_metrics(request: Request) -> ApiMetrics:
     return request.app.state.metrics
 
 
+def get_media(request: Request) -> Any:
+    """The short-lived chart store (:class:`gateways.media.MediaStore`)."""
+    return request.app.state.media
+
+
+def get_zalo(request: Request) -> Any:
+    """The Zalo webhook handler (None when Zalo is not configured)."""
+    return getattr(request.app.state, "zalo", None)
+
+
+def get_telegram_app(request: Request) -> Any:
+    """The python-telegram-bot application fed by the webhook (None unless webhook mode)."""
+    return getattr(request.app.state, "telegram_app", None)
+
+
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 ChatDep = Annotated[ChatService, Depends(get_chat)]
 MetricsDep = Annotated[ApiMetrics, Depends(get_metrics)]
+MediaDep = Annotated[Any, Depends(get_media)]
+ZaloDep = Annotated[Any, Depends(get_zalo)]
+TelegramAppDep = Annotated[Any, Depends(get_telegram_app)]
 
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
                               description="Khóa API của cán bộ (config/officials.yaml)")

@@ -19,6 +19,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from api.deps import ChatDep, SettingsDep
+from gateways.chat import ChatService
+from troly06.config import Settings
+
 router = APIRouter(tags=["ops"])
 log = logging.getLogger(__name__)
 CHECK_TIMEOUT_S = 10.0
@@ -85,22 +89,21 @@ async def _cached(request: Request, key: str, compute: Any) -> dict[str, bool]:
     return await task
 
 
-async def _rasa(request: Request) -> str:
-    if not await request.app.state.chat.rasa.ping():
-        raise RuntimeError(f"no answer from {request.app.state.settings.rasa_url}")
+async def _rasa(chat: ChatService, settings: Settings) -> str:
+    if chat.rasa is None or not await chat.rasa.ping():
+        raise RuntimeError(f"no answer from {settings.rasa_url}")
     return "ok"
 
 
 @router.get("/health", response_model=HealthOut,
             responses={503: {"model": HealthOut, "description": "Một phần chưa sẵn sàng"}},
             summary="Tình trạng hệ thống / Health")
-async def get_health(request: Request) -> JSONResponse:
+async def get_health(request: Request, settings: SettingsDep, chat: ChatDep) -> JSONResponse:
     """Check every part concurrently; 503 when any of them does not answer."""
-    settings = request.app.state.settings
 
     async def compute() -> dict[str, bool]:
         return dict(await asyncio.gather(
-            _timed("rasa", _rasa(request)),
+            _timed("rasa", _rasa(chat, settings)),
             _timed("action_server", _check_action_server(settings.action_url)),
             _timed("database", asyncio.to_thread(_check_db, settings.sqlalchemy_url)),
             _timed("knowledge_base", asyncio.to_thread(_check_kb)),
@@ -115,14 +118,13 @@ async def get_health(request: Request) -> JSONResponse:
 @router.get("/health/ready", response_model=HealthOut,
             responses={503: {"model": HealthOut, "description": "Chưa sẵn sàng"}},
             summary="Sẵn sàng nhận yêu cầu / Readiness")
-async def get_ready(request: Request) -> JSONResponse:
+async def get_ready(request: Request, settings: SettingsDep) -> JSONResponse:
     """Readiness of this API replica: its database and knowledge base answer.
 
     Rasa and the action server are left out on purpose: when they are down the API still
     answers from the knowledge base (degraded mode), so a balancer or Kubernetes must keep
     sending it traffic. ``/health`` checks everything.
     """
-    settings = request.app.state.settings
 
     async def compute() -> dict[str, bool]:
         return dict(await asyncio.gather(

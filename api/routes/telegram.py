@@ -13,6 +13,7 @@ from fastapi import APIRouter, FastAPI, Header, Request
 from fastapi.responses import JSONResponse
 from telegram import Update
 
+from api.deps import SettingsDep, TelegramAppDep
 from api.errors import ApiError
 from gateways.telegram import build_application, register_commands
 from troly06.config import MIN_SECRET_CHARS, Settings, is_placeholder
@@ -65,11 +66,11 @@ async def shutdown(app: FastAPI) -> None:
                         404: {"description": "Chế độ webhook chưa bật"}})
 async def telegram_webhook(
     request: Request,
+    settings: SettingsDep,
+    application: TelegramAppDep,
     x_telegram_bot_api_secret_token: str | None = Header(None),
 ) -> JSONResponse:
     """Queue one Telegram update for the PTB application."""
-    application = request.app.state.telegram_app
-    settings: Settings = request.app.state.settings
     if application is None:
         raise ApiError(404, "telegram_webhook_off", "Kênh Telegram (webhook) chưa được bật.",
                        "Telegram webhook mode is not enabled (TELEGRAM_MODE=webhook).")

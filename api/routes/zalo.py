@@ -10,6 +10,7 @@ from functools import partial
 from fastapi import APIRouter, BackgroundTasks, FastAPI, Header, Request
 from fastapi.responses import JSONResponse
 
+from api.deps import SettingsDep, ZaloDep
 from api.errors import ApiError
 from gateways.zalo import SignatureError, ZaloClient, ZaloWebhook, verify_signature
 from troly06.config import Settings
@@ -39,10 +40,10 @@ async def shutdown(app: FastAPI) -> None:
              responses={401: {"description": "Thiếu chữ ký"},
                         403: {"description": "Sai chữ ký hoặc sự kiện quá cũ"},
                         404: {"description": "Chưa cấu hình Zalo OA"}})
-async def zalo_webhook(request: Request, background: BackgroundTasks,
+async def zalo_webhook(request: Request, background: BackgroundTasks, settings: SettingsDep,
+                       handler: ZaloDep,
                        x_zevent_signature: str | None = Header(None)) -> JSONResponse:
     """Verify the event, acknowledge at once, answer ``user_send_text`` in the background."""
-    settings: Settings = request.app.state.settings
     secret = settings.zalo_oa_secret.get_secret_value()
     if not secret or not settings.zalo_app_id:
         raise ApiError(404, "zalo_not_configured", "Kênh Zalo chưa được cấu hình.",
@@ -67,7 +68,9 @@ async def zalo_webhook(request: Request, background: BackgroundTasks,
     if not isinstance(event, dict):
         raise ApiError(400, "bad_event", "Sự kiện Zalo không hợp lệ.",
                        "Malformed Zalo event (not a JSON object).")
-    handler: ZaloWebhook = request.app.state.zalo
+    if handler is None:
+        raise ApiError(404, "zalo_not_configured", "Kênh Zalo chưa được cấu hình.",
+                       "The Zalo channel is not configured (ZALO_APP_ID, ZALO_OA_SECRET).")
     try:
         accepted = await asyncio.to_thread(handler.accept, event)
     except (AttributeError, TypeError) as exc:  # right JSON, wrong shape
