@@ -86,8 +86,8 @@ class StatsService:
         for word in (w.strip() for w in words if w and w.strip()):
             found = catalogue.find(word)
             if found is None:
-                raise StatsError("unknown_indicator", say("stats.unknown_indicator", word=word),
-                                 f"Unknown indicator {word!r}.")
+                raise StatsError(say("stats.unknown_indicator", word=word),
+                                 f"Unknown indicator {word!r}.", code="unknown_indicator")
             codes.append(found.code)
         return tuple(dict.fromkeys(codes))
 
@@ -134,10 +134,16 @@ class StatsService:
         try:
             if request.kind == "trend":
                 return self._trend(place, context)
-            period = self.period_of(request.period, request.text)
+            period = None
+            if _says_latest(request.period) or (not request.period and not context.period
+                                                and not request.text):
+                period = self._latest(place)
+            period = period or self.period_of(request.period, request.text)
             if period is None and request.period:  # a period was named, not understood
                 return StatsReply("bad_period", say("stats.bad_period"), context,
                                   buttons=_period_buttons())
+            if period is None and not context.period:
+                period = self._latest(place)
             period = period or context.period or self.period_of("tuần này")
             assert period is not None  # "tuần này" always parses
             context = replace(context, period=period)
@@ -147,6 +153,16 @@ class StatsService:
         except StatsError as exc:
             status: Status = "no_data" if exc.code.startswith("unknown") else "error"
             return StatsReply(status, exc.message_vi, context, data={"error": exc.code})
+
+    def _latest(self, place: str) -> tuple[date, date] | None:
+        """The period of ``place``'s latest report ("mới nhất", "tuần này", "tuần trước")."""
+        from stats.queries import latest_report
+
+        try:
+            ref = latest_report(place, url=self.url)
+        except StatsError:
+            return None
+        return (ref.period_start, ref.period_end) if ref else None
 
     def _figures(self, place: str, period: tuple[date, date],
                  context: StatsContext) -> StatsReply:
@@ -232,3 +248,15 @@ def wants_rank(text: str) -> bool:
 
     folded = " ".join(fold(text or "").split()) + " "
     return any(cue in folded for cue in _RANK_CUES)
+
+
+_LATEST_CUES = ("moi nhat", "gan nhat", "tuan nay", "tuan truoc", "hien nay", "hien tai")
+
+
+def _says_latest(words: str | None) -> bool:
+    """True when the period words mean "the latest report" (what officials mean by "tuần
+    này" or "tuần trước": the last week a report covers), not a numbered week."""
+    from stats.textnorm import fold
+
+    folded = " ".join(fold(words or "").split())
+    return any(cue in folded for cue in _LATEST_CUES)
