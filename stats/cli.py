@@ -1,4 +1,5 @@
-"""``troly06 stats ...`` sub-commands: ingest, get, compare, rank, chart, init-db, localities.
+"""``troly06 stats ...`` sub-commands: ingest, get, compare, rank, chart, export, init-db,
+localities.
 
 ``troly06 stats get --json`` prints exactly
 ``{"locality", "period_start", "period_end", "figures": {code: number}}`` where progress
@@ -157,6 +158,21 @@ def cmd_chart(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the current figures of a range as CSV or XLSX (:mod:`stats.export`)."""
+    from stats.export import export
+
+    data = export(args.fmt, args.date_from, args.date_to, province=args.province)
+    if args.out == "-":
+        if args.fmt != "csv":
+            raise StatsError("XLSX cần --out <tệp>.", "XLSX needs --out <file>.")
+        sys.stdout.buffer.write(data)
+    else:
+        Path(args.out).write_bytes(data)
+        _print(f"Đã ghi {args.out}")
+    return 0
+
+
 def cmd_localities(args: argparse.Namespace) -> int:
     """List stored localities."""
     from stats.queries import list_localities
@@ -252,6 +268,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("init-db", help="tạo/nâng cấp lược đồ CSDL thống kê (Alembic)")
     p.set_defaults(func=_guard(cmd_init_db))
+
+    p = sub.add_parser("export", help="xuất số liệu (CSV hoặc XLSX)")
+    p.add_argument("--format", dest="fmt", choices=("csv", "xlsx"), default="csv")
+    p.add_argument("--from", dest="date_from", type=_date)
+    p.add_argument("--to", dest="date_to", type=_date)
+    p.add_argument("--province")
+    p.add_argument("--out", required=True, help="tệp ghi ra, hoặc - cho đầu ra chuẩn (CSV)")
+    p.set_defaults(func=_guard(cmd_export))
 
     p = sub.add_parser("localities", help="danh sách địa bàn có số liệu")
     p.add_argument("--province")

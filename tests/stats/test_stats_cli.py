@@ -90,3 +90,30 @@ def test_unknown_locality_is_an_error(data_dir: Path) -> None:
     proc = run(["get", "--locality", "Hà Nội", "--period", "tuần 28/2023", "--json"], data_dir)
     assert proc.returncode != 0
     assert json.loads(proc.stdout)["error"] == "unknown_locality"
+
+
+def test_export_csv_and_xlsx_hold_every_current_figure(data_dir: Path, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    proc = run(["export", "--format", "csv", "--from", "2023-07-06", "--to", "2023-07-12",
+                "--out", "-"], data_dir)
+    assert proc.returncode == 0, proc.stderr
+    table = list(csv.reader(io.StringIO(proc.stdout.lstrip("\ufeff"))))
+    header, body = table[0], table[1:]
+    assert header[:4] == ["tinh_hien_nay", "tinh_khi_bao_cao", "cap", "dia_ban"]
+    seed = json.loads((REPORTS / "ngabay_2023-07-12_seed.expected.json").read_text())
+    mine = {r[header.index("ma_chi_tieu")]: int(r[header.index("gia_tri")]) for r in body
+            if r[header.index("dia_ban")] == "Ngã Bảy" and r[header.index("ma_chi_tieu")]}
+    assert mine == seed["figures"]  # every figure of the week, exactly
+    assert {r[header.index("den_ngay")] for r in body} == {"2023-07-12"}  # one week only
+    out = tmp_path / "x.xlsx"
+    proc = run(["export", "--format", "xlsx", "--out", str(out)], data_dir)
+    assert proc.returncode == 0, proc.stderr
+    sheet = load_workbook(out, read_only=True).active
+    xrows = list(sheet.iter_rows(values_only=True))
+    assert list(xrows[0]) == header and len(xrows) > len(table)  # every week, not just one
+    bad = run(["export", "--format", "xlsx", "--out", "-"], data_dir)
+    assert bad.returncode != 0  # XLSX is never written to a terminal
