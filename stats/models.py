@@ -41,10 +41,14 @@ class Base(DeclarativeBase):
 
 
 class Locality(Base):
-    """A reporting district: huyện, thị xã, thành phố (provincial city) or quận."""
+    """A reporting unit: a legacy district (huyện, thị xã, thành phố thuộc tỉnh, quận) before
+    1/7/2025, a commune (xã, phường, đặc khu) of the 34 provinces since. ``province`` is its
+    province in its own structure ("Hậu Giang" for a 2023 district), ``current_province``
+    today's ("Cần Thơ"); ``code``/``structure`` come from :mod:`stats.units`."""
 
     __tablename__ = "stats_localities"
-    __table_args__ = (UniqueConstraint("key", "level", name="uq_stats_localities_key_level"),)
+    __table_args__ = (UniqueConstraint("key", "level", "province",
+                                       name="uq_stats_localities_key_level_province"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(120), index=True)  # "nga bay"
@@ -52,6 +56,10 @@ class Locality(Base):
     level: Mapped[str] = mapped_column(String(20))  # "thành phố"
     province: Mapped[str | None] = mapped_column(String(120), nullable=True, index=True)
     aliases: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of folded names
+    code: Mapped[str | None] = mapped_column(String(16), nullable=True)  # dataset code
+    structure: Mapped[str | None] = mapped_column(String(10), nullable=True)  # legacy | 2025
+    current_province: Mapped[str | None] = mapped_column(String(120), nullable=True,
+                                                          index=True)
 
     reports: Mapped[list[Report]] = relationship(back_populates="locality")
 
@@ -91,6 +99,8 @@ class Report(Base):
     locality: Mapped[Locality] = relationship(back_populates="reports")
     figures: Mapped[list[Figure]] = relationship(back_populates="report",
                                                  cascade="all, delete-orphan")
+    extra_figures: Mapped[list[ExtraFigure]] = relationship(back_populates="report",
+                                                            cascade="all, delete-orphan")
 
 
 class ReportEvent(Base):
@@ -121,8 +131,26 @@ class Figure(Base):
     report: Mapped[Report] = relationship(back_populates="figures")
 
 
+class ExtraFigure(Base):
+    """A figure of one report version that the catalogue has no code for, with its label."""
+
+    __tablename__ = "stats_extra_figures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("stats_reports.id", ondelete="CASCADE"),
+                                           index=True)
+    label: Mapped[str] = mapped_column(String(255))
+    value: Mapped[int] = mapped_column(BigInteger)
+    unit: Mapped[str] = mapped_column(String(40))
+    cumulative: Mapped[bool] = mapped_column(Boolean, default=False)
+    line_no: Mapped[int] = mapped_column(Integer)
+
+    report: Mapped[Report] = relationship(back_populates="extra_figures")
+
+
 #: Core tables (typed) for the write path of stats.store.
 LOCALITIES: Table = cast(Table, Locality.__table__)
 REPORTS: Table = cast(Table, Report.__table__)
 FIGURES: Table = cast(Table, Figure.__table__)
 REPORT_EVENTS: Table = cast(Table, ReportEvent.__table__)
+EXTRA_FIGURES: Table = cast(Table, ExtraFigure.__table__)

@@ -41,7 +41,8 @@ LEVELS = {"thanh pho": "thành phố", "tp": "thành phố", "thi xa": "thị x�
           "dac khu": "đặc khu", "thi tran": "thị trấn", "tinh": "tỉnh"}
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]", re.IGNORECASE)
-_MARKER = re.compile(r"^\s*(?:[+\-•*·.]|\d+\s*[.):/-]\s|[ivxl]+\s*[.):/-]\s)", re.IGNORECASE)
+_MARKER = re.compile(r"^\s*(?:[+\-•*·.]|\d+\s*[.):/-]\s|\d{1,2}(?:\.\d{1,2})+\.\s"
+                     r"|[ivxl]+\s*[.):/-]\s|[a-dđ]\s*\)\s)", re.IGNORECASE)
 _DM = r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{4}|\d{2}))?"
 _PERIOD = re.compile(rf"tu\s+(?:ngay\s+)?{_DM}\s*(?:den|toi|-)\s*(?:het\s+)?(?:ngay\s+)?{_DM}")
 _YEARS = re.compile(r"(?:nam|/|\.)\s*(20\d\d)(?!\d)")
@@ -64,8 +65,13 @@ _ONLINE_SPLIT = re.compile(r"trong do\W*(?:tiep nhan\s+)?(?:tren|qua)\s+cong")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _NUM_SEP = re.compile(r"[.,\s]")
 _HEADING = re.compile(r"^\s*(?:[IVX]+|\d+)\s*[.)]\s")
+_LETTER = re.compile(r"^\s*[a-d]\s*[.)]\s")
+_NOT_FIGURE_BEFORE = re.compile(r"(?:\bnam|\bthang|\bngay|\btuan(?: thu)?|\bmuc(?: do)?"
+                                r"|\bde an|\blan thu|\bdot|\bquy|\bkhoan|\bdieu|\bso)\s*$")
 # label reader
 _TABLE_SEP = " | "
+_IS_ROW = re.compile(r"(?:^|\s)\|(?:\s|$)")
+_CELL_SPLIT = re.compile(r"\s*\|\s*")
 _ROW_NO = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*|[ivx]{1,4}|[a-d])\s*[.)]?\s*$")
 _STT_ROW = re.compile(r"^\d{1,2}\s+(?=[A-ZĐÀ-Ỹ])")  # a PDF table row "2 Kích hoạt … 310"
 _CELL_NUMBER = re.compile(rf"^\s*({NUMBER})\s*([a-z ]{{0,20}})\W*$")
@@ -216,15 +222,16 @@ def _logical_lines(text: str, folded: str, wrapped: bool) -> list[tuple[int, str
         fline = fraw.strip()
         if "  " in line or "\t" in line:
             line, fline = _SPACES.sub(" ", line), _SPACES.sub(" ", fline)
-        if groups and _TABLE_SEP not in line and _TABLE_SEP not in groups[-1][1][-1]:
+        if groups and not _IS_ROW.search(line) and not _IS_ROW.search(groups[-1][1][-1]):
             prev_last = groups[-1][1][-1]
             first = line[0]
-            continuation = first.islower() or first in ",;)" or (
-                first.isdigit() and not _MARKER.match(line)
-                and not (wrapped and _STT_ROW.match(line)))
+            continuation = not _MARKER.match(line) and (
+                first.islower() or first in ",;)"
+                or (first.isdigit() and not (wrapped and _STT_ROW.match(line))))
             if wrapped and not continuation:
                 continuation = (prev_last[-1] not in ".:;!?)" and not _MARKER.match(line)
-                                and not heading)
+                                and not heading and not _STT_ROW.match(line)
+                                and not _STT_ROW.match(groups[-1][1][0]))  # after a row
             if continuation:
                 groups[-1][1].append(line)
                 groups[-1][2].append(fline)
@@ -309,6 +316,8 @@ def _mentions(folded: str) -> list[_Mention]:
             continue
         level = LEVELS[mm.group(1).rstrip(".")]
         words = mm.group(2).split()
+        if level == "xã" and words[:1] == ["hoi"]:  # "xã hội", never a commune named Hội
+            continue
         found: list[admin.AdminUnit] = []
         name = ""
         for n in range(min(len(words), 7), 0, -1):
@@ -529,7 +538,7 @@ def parse_report(text: str, source_name: str = "", *, today: date | None = None,
     if year_inferred:
         warnings.insert(0, Warning_("year_inferred",
                                     f"Kỳ báo cáo không ghi năm; đã suy ra năm {end.year}."))
-    if reading.sections:  # the seed-001 template: say which of its sections are missing
+    if len(reading.sections) >= 3:  # the seed-001 template: say which sections are missing
         for sid, _rx in cat.sections:
             if sid not in reading.sections:
                 warnings.append(Warning_(
@@ -576,7 +585,7 @@ def _read(cat: Catalogue, lines: list[tuple[int, str, str]], *, force: bool) -> 
     for line_no, line, fl in lines:
         if len(fl) > 5000:  # pathological line (padding, binary junk): never a figure line
             continue
-        if _MARKER.match(fl) or fl[:1].isdigit() or fl[:5] == "phan ":
+        if _MARKER.match(fl) or fl[:1].isdigit() or fl[:5] == "phan " or _LETTER.match(fl):
             if cat.results_part.match(fl):
                 in_results, section, out.saw_results = True, None, True
                 ctx.heading = fl
@@ -592,8 +601,11 @@ def _read(cat: Catalogue, lines: list[tuple[int, str, str]], *, force: bool) -> 
         if not in_results:
             continue
         consumed: list[tuple[int, int]] = []
-        if section is not None:  # a table row reads as "label: value" (same length)
-            fl = fl.replace(_TABLE_SEP, ":  ")
+        if section is not None and _IS_ROW.search(fl):  # a row reads as "label: value"
+            cells = [c for c in _CELL_SPLIT.split(line) if c]
+            line = ": ".join(cells) if len(cells) == 2 else " ".join(cells)
+            fl = fold(line)
+        if section is not None:
             consumed = _template(by_section.get(section, ()), fl, out)
         if consumed:
             marker = _MARKER.match(fl)
@@ -643,22 +655,27 @@ class _Context:
     heading: str = ""          # last line without a figure (heading, caption, "…: ")
     header: list[str] = field(default_factory=list)  # column names of the current table
     table_lead: str = ""       # last top-level row label of the current table
+    raw_lead: str = ""         # the same, as written
+    raw_header: list[str] = field(default_factory=list)  # column names as written
 
 
-def _figure_in(clause: str) -> tuple[int, int, str] | None:
-    """(start, end, unit) of the clause's figure: a number with a unit word, else one after
-    a colon or closing the clause; None when the clause carries no figure."""
-    found = list(_FIGURE_NUM.finditer(clause))
+def _figure_in(clause: str) -> tuple[int, int, str, int] | None:
+    """(start, end, unit, end of unit) of the clause's figure: a number with a unit word,
+    else one after a colon or closing the clause; None when the clause carries no figure
+    (years, dates, "mức 2", "Đề án 06" are never figures)."""
+    found = [m for m in _FIGURE_NUM.finditer(clause)
+             if not _NOT_FIGURE_BEFORE.search(clause[:m.start()])
+             or clause[:m.start()].rstrip().endswith(("tong so", "so luong"))]
     if not found:
         return None
     with_unit = [m for m in found if m.group(2)]
     if with_unit:
         m = with_unit[0]
-        return m.start(1), m.end(1), m.group(2)
+        return m.start(1), m.end(1), m.group(2), m.end()
     for m in found:
         before = clause[:m.start()].rstrip()
         if before.endswith(":") or not clause[m.end():].strip(" .;:-"):
-            return m.start(1), m.end(1), ""
+            return m.start(1), m.end(1), "", m.end(1)
     return None
 
 
@@ -690,22 +707,23 @@ def _match(cat: Catalogue, out: _Reading, clause: str, context: str, value: int)
 def _labels(cat: Catalogue, line_no: int, line: str, fl: str, ctx: _Context,
             out: _Reading) -> bool:
     """The label reader on one logical line; True when a figure on it stayed unread."""
-    if _TABLE_SEP in fl:
+    if _IS_ROW.search(fl):
         return _table_row(cat, line_no, line, fl, ctx, out)
-    ctx.header, ctx.table_lead = [], ""
     body = fl[_MARKER.match(fl).end():] if _MARKER.match(fl) else fl
     offset = len(fl) - len(body)
     if _TRAILING_NUMBERS.search(body) and _pdf_row(cat, line_no, line, fl, ctx, out):
         return False
-    if _HEADER_WORDS.search(body) and not _FIGURE_NUM.search(body):
-        ctx.header = _header_names(body)
+    ctx.header, ctx.table_lead = [], ""
+    if _HEADER_WORDS.search(body) and _figure_in(body) is None:
+        ctx.header, ctx.heading = _header_names(body), body
+        return False
     pieces: list[tuple[int, int]] = []
     last = 0
     for m in _CLAUSE_CUT.finditer(body):
         pieces.append((last, m.start()))
         last = m.end()
     pieces.append((last, len(body)))
-    lead = ""
+    lead = raw_lead = ""
     missed = False
     any_figure = False
     for n, (a, b) in enumerate(pieces):
@@ -713,19 +731,21 @@ def _labels(cat: Catalogue, line_no: int, line: str, fl: str, ctx: _Context,
         fig = _figure_in(clause)
         if fig is None:
             if n == 0:
-                lead = clause
+                lead, raw_lead = clause, line[offset + a:offset + b]
             continue
         any_figure = True
-        fa, fb, unit = fig
+        fa, fb, unit, fu = fig
         value = parse_number(clause[fa:fb])
         label_f = (clause[:fa] + "#" + clause[fb:]).strip()
         if n == 0 or not lead:
-            lead = clause[:fa]
-        context = f"{ctx.heading} > {lead if n else ''}"
+            lead, raw_lead = clause[:fa], line[offset + a:offset + a + fa]
+        context = f"{ctx.heading} > {body[:a]}"  # everything before on the line
         if not _match(cat, out, label_f, context, value):
             missed = True
             raw = line[offset + a:offset + b]
-            label = _clean_label(raw[:fa] + raw[fb:])
+            label = _clean_label(raw[:fa] + raw[fu:])
+            if n and raw_lead:
+                label = f"{_clean_label(raw_lead)}, {label}"
             out.extras.append(ExtraFigure(label, value, unit, line_no,
                                           bool(_CUMULATIVE.search(label_f))))
     if not any_figure:
@@ -740,29 +760,35 @@ def _clean_label(raw: str) -> str:
 
 
 def _header_names(fbody: str) -> list[str]:
-    return [c.strip() for c in re.split(r"\s*\|\s*", fbody)] if _TABLE_SEP in fbody else \
+    starts = [m.end() for m in re.finditer(r"\b(?:stt|noi dung|chi tieu)\b", fbody)]
+    if starts and not _IS_ROW.search(fbody):  # "Bảng 1. Kết quả … STT Nội dung Trong tuần"
+        fbody = fbody[starts[-1]:]
+    return [c.strip() for c in _CELL_SPLIT.split(fbody)] if _IS_ROW.search(fbody) else \
         re.findall(r"trong (?:tuan|ky)|luy ke[^|]*?(?=\s+(?:trong|luy|ghi|$))|luy ke|so luong"
                    r"|ket qua|ghi chu|tu dau nam", fbody)
 
 
 def _table_row(cat: Catalogue, line_no: int, line: str, fl: str, ctx: _Context,
                out: _Reading) -> bool:
-    """A .docx table row "STT | label | value | value"."""
-    cells = fl.split(_TABLE_SEP)
-    raw_cells = line.split(_TABLE_SEP)
-    values = [(i, _CELL_NUMBER.match(c)) for i, c in enumerate(cells)]
-    numeric = [(i, m) for i, m in values if m is not None and not (i == 0 and _ROW_NO.match(
-        cells[0]) and len(cells) > 2)]
+    """A .docx table row "STT | label | value | value" (header row: the column names)."""
+    cells = _CELL_SPLIT.split(fl.strip())
+    raw_cells = _CELL_SPLIT.split(line.strip())
+    if len(raw_cells) != len(cells):  # "|" inside a cell never comes from the reader
+        raw_cells = cells
     label_i = next((i for i, c in enumerate(cells)
-                    if not _CELL_NUMBER.match(c) and not _ROW_NO.match(c) and c.strip()), None)
+                    if re.search(r"[a-z]{2}", c) and not _CELL_NUMBER.match(c)), None)
+    numeric = [(i, m) for i, c in enumerate(cells)
+               if label_i is not None and i > label_i and (m := _CELL_NUMBER.match(c))]
     if not numeric or label_i is None:
-        if _HEADER_WORDS.search(fl):
+        if _HEADER_WORDS.search(fl) and not numeric:
             ctx.header = [c.strip() for c in cells]
+            ctx.raw_header = [c.strip() for c in raw_cells]
         elif label_i is not None:
             ctx.table_lead = cells[label_i].strip()
         return False
     label = cells[label_i].strip()
-    sub = bool(_SUB_ROW.match(raw_cells[label_i]))
+    sub = bool(_SUB_ROW.match(raw_cells[label_i])) or any(
+        c.strip() in ("-", "+", "•", "–") for c in cells[:label_i])
     lead = ctx.table_lead if sub else ""
     if not sub:
         ctx.table_lead = label
@@ -772,20 +798,19 @@ def _table_row(cat: Catalogue, line_no: int, line: str, fl: str, ctx: _Context,
         if "ghi chu" in column:
             continue
         clause = f"{label} # {column}".strip()
-        if not _match(cat, out, clause, f"{ctx.heading} > {lead}", parse_number(m.group(1))):
+        value = parse_number(m.group(1))
+        if not _match(cat, out, clause, f"{ctx.heading} > {lead}", value):
             missed = True
-            raw_label = _clean_label(raw_cells[label_i])
-            col = raw_cells[i].strip() if False else (
-                line.split(_TABLE_SEP)[i].strip() and "")
-            name = raw_label + (f" ({_raw_column(ctx, i, cells)})" if column else "")
-            out.extras.append(ExtraFigure(name, parse_number(m.group(1)),
-                                          m.group(2).strip() or col, line_no,
+            name = _clean_label(raw_cells[label_i])
+            if sub and lead:
+                name = f"{_clean_label(ctx.raw_lead)} – {name}"
+            if column:
+                name += f" ({_clean_label(ctx.raw_header[i])})"
+            out.extras.append(ExtraFigure(name, value, m.group(2).strip(), line_no,
                                           bool(_CUMULATIVE.search(clause))))
+    if not sub:
+        ctx.raw_lead = raw_cells[label_i]
     return missed
-
-
-def _raw_column(ctx: _Context, i: int, cells: list[str]) -> str:
-    return ctx.header[i] if i < len(ctx.header) else ""
 
 
 def _pdf_row(cat: Catalogue, line_no: int, line: str, fl: str, ctx: _Context,
@@ -794,18 +819,23 @@ def _pdf_row(cat: Catalogue, line_no: int, line: str, fl: str, ctx: _Context,
     tail = _TRAILING_NUMBERS.search(fl)
     if tail is None or not ctx.header:
         return False
-    numbers = [t for t in fl[tail.start():].split() if t not in "-–"]
-    label = fl[:tail.start()]
-    label = re.sub(r"^\s*\d{1,2}\s+", "", label).strip()
-    if not label or len(numbers) > len(ctx.header) + 1:
+    tokens = fl[tail.start():].split()
+    cut = tail.start()
+    while len(tokens) > len(ctx.header):  # "… mức 2 389 41.260": the "2" is the label's
+        cut = fl.index(tokens[0], cut) + len(tokens[0])
+        tokens = tokens[1:]
+    label = re.sub(r"^\s*\d{1,2}\s+", "", fl[:cut]).strip()
+    if not label:
         return False
-    columns = ctx.header[-len(numbers):] if len(numbers) <= len(ctx.header) else ctx.header
-    for n, token in enumerate(numbers):
-        column = columns[n] if n < len(columns) else ""
+    columns = ctx.header[-len(tokens):]
+    for n, token in enumerate(tokens):
+        if token in ("-", "–"):
+            continue
+        column = columns[n]
         clause = f"{label} # {column}".strip()
         value = parse_number(token)
         if not _match(cat, out, clause, f"{ctx.heading} > ", value):
-            raw_label = line[:len(line) - (len(fl) - tail.start())]
+            raw_label = line[:cut]
             raw_label = re.sub(r"^\s*\d{1,2}\s+", "", raw_label).strip()
             out.extras.append(ExtraFigure(
                 raw_label + (f" ({column})" if column else ""), value, "", line_no,
@@ -819,9 +849,9 @@ def _extras(line_no: int, line: str, fl: str) -> list[ExtraFigure]:
     body_start = _MARKER.match(fl).end() if _MARKER.match(fl) else 0
     fig = _figure_in(fl[body_start:])
     if fig is not None:
-        fa, fb, unit = fig
+        fa, fb, unit, fu = fig
         raw = line[body_start:]
-        found.append(ExtraFigure(_clean_label(raw[:fa] + raw[fb:]),
+        found.append(ExtraFigure(_clean_label(raw[:fa] + raw[fu:]),
                                  parse_number(fl[body_start + fa:body_start + fb]), unit,
                                  line_no, bool(_CUMULATIVE.search(fl))))
     return found

@@ -135,10 +135,10 @@ def _docx_text(raw: bytes) -> str:
                     if cell._tc is previous:  # a merged cell is repeated once per grid column
                         continue
                     previous = cell._tc
-                    text = " ".join(cell.text.split()).replace("|", "/")  # keep "|" a separator
-                    if text:
-                        cells.append(text)
-                lines.append(" | ".join(cells))
+                    # keep "|" a separator; empty cells too (columns stay under their header)
+                    cells.append(" ".join(cell.text.split()).replace("|", "/"))
+                if any(cells):
+                    lines.append(" | ".join(cells))
     return "\n".join(lines)
 
 

@@ -32,8 +32,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from stats.catalogue import load_catalogue
 from stats.errors import rejected
-from stats.models import FIGURES, LOCALITIES, REPORT_EVENTS, REPORTS, Figure, Locality, Report
-from stats.parser import ParsedReport, Warning_, parse_report
+from stats.models import (
+    EXTRA_FIGURES,
+    FIGURES,
+    LOCALITIES,
+    REPORT_EVENTS,
+    REPORTS,
+    Figure,
+    Locality,
+    Report,
+)
+from stats.models import ExtraFigure as ExtraFigureRow
+from stats.parser import ExtraFigure, ParsedReport, Warning_, parse_report
 from stats.readers import Document, read_bytes, read_path
 from stats.textnorm import locality_key
 from troly06.config import get_settings
@@ -42,6 +52,10 @@ from troly06.pii import mask_pii
 # A replacement keeping fewer than this share of the current version's figures is refused
 # unless confirmed (a half-empty re-upload must not silently wipe a complete report).
 MIN_KEPT_SHARE = 0.5
+# A weekly figure at least JUMP_RATIO times (or at most 1/JUMP_RATIO of) the previous week's,
+# by at least JUMP_MIN_CHANGE, is flagged as implausible (it is still stored).
+JUMP_RATIO = 5
+JUMP_MIN_CHANGE = 100
 Authorize = Callable[[str, str, "str | None"], bool]
 
 _LOCK = threading.Lock()
@@ -148,10 +162,13 @@ class IngestResult:
     unread: list = field(default_factory=list)
     superseded_report_id: int | None = None
     duplicate_of: str | None = None
+    extra_figures: list[ExtraFigure] = field(default_factory=list)
+    unit_code: str = ""
+    current_province: str | None = None
 
     @property
     def iso_week(self) -> int:
-        """ISO week of the report (week of its last day)."""
+        """Report week number (the ISO week of its printed last day, see stats.periods)."""
         return self.period_end.isocalendar()[1]
 
     def to_dict(self) -> dict:
@@ -165,14 +182,17 @@ class IngestResult:
             "unread": [asdict(u) for u in self.unread],
             "superseded_report_id": self.superseded_report_id,
             "duplicate_of": self.duplicate_of,
+            "extra_figures": [asdict(x) for x in self.extra_figures],
+            "unit_code": self.unit_code, "current_province": self.current_province,
+            "report_week": self.iso_week, "report_year": self.period_end.isocalendar()[0],
         }
 
 
 # Statements built once (the ingest hot path only binds values).
 _Q_DUP = select(REPORTS.c.id).where(REPORTS.c.sha256 == bindparam("sha"))
-_Q_LOC = select(LOCALITIES.c.id, LOCALITIES.c.name, LOCALITIES.c.level,
-                LOCALITIES.c.province).where(LOCALITIES.c.key == bindparam("key"),
-                                             LOCALITIES.c.level == bindparam("level"))
+_Q_LOC = select(LOCALITIES.c.id, LOCALITIES.c.name, LOCALITIES.c.level, LOCALITIES.c.province,
+                LOCALITIES.c.code, LOCALITIES.c.current_province).where(
+    LOCALITIES.c.key == bindparam("key"), LOCALITIES.c.level == bindparam("level"))
 _Q_VERSIONS = (select(REPORTS.c.id, REPORTS.c.version, REPORTS.c.superseded)
                .where(REPORTS.c.locality_id == bindparam("lid"),
                       REPORTS.c.iso_year == bindparam("year"),
@@ -197,21 +217,59 @@ _U_LOCK_LOCALITY = (update(LOCALITIES).where(LOCALITIES.c.id == bindparam("lid")
 _I_REPORT = insert(REPORTS)
 
 
-def _locality_id(conn: Connection, name: str, level: str,
-                 province: str | None) -> tuple[int, str, str, str | None]:
-    """Id of the locality (name, level), inserted if new (inside the caller's transaction)."""
+def _locality_id(conn: Connection, parsed: ParsedReport) -> tuple[int, str, str, str | None]:
+    """Id of the report's unit, inserted if new (inside the caller's transaction).
+
+    One row per (key, level, province): "phường Tân An" of Cần Thơ and of Tây Ninh are two
+    localities. A row stored before its province was known adopts it; the unit's dataset
+    code, structure and today's province are filled in when missing.
+    """
     table = LOCALITIES
+    name, level, province = parsed.locality, parsed.level, parsed.province
     key = locality_key(name)
-    row = conn.execute(_Q_LOC, {"key": key, "level": level}).first()
+    rows = conn.execute(_Q_LOC, {"key": key, "level": level}).all()
+    row = next((r for r in rows if (r.province or None) == (province or None)), None)
+    if row is None and province:
+        row = next((r for r in rows if not r.province), None)
+    if row is None and not province and len(rows) == 1:
+        row = rows[0]
+    unit_values = {k: v for k, v in (("code", parsed.unit_code or None),
+                                     ("structure", parsed.structure or None),
+                                     ("current_province", parsed.current_province))
+                   if v}
     if row is None:
-        new_id = conn.execute(insert(table).values(key=key, name=name, level=level,
-                                                   province=province, aliases="[]")
-                              ).inserted_primary_key[0]  # type: ignore[index]
+        new_id = conn.execute(insert(table).values(
+            key=key, name=name, level=level, province=province, aliases="[]", **unit_values)
+        ).inserted_primary_key[0]  # type: ignore[index]
         return new_id, name, level, province
+    changes = dict(unit_values) if (row.code is None or row.current_province is None) else {}
     if province and not row.province:
-        conn.execute(update(table).where(table.c.id == row.id).values(province=province))
-        return row.id, row.name, row.level, province
-    return row.id, row.name, row.level, row.province
+        changes["province"] = province
+    if changes:
+        conn.execute(update(table).where(table.c.id == row.id).values(**changes))
+    return row.id, row.name, row.level, row.province or province
+
+
+def _jump_warnings(conn: Connection, locality_id: int, parsed: ParsedReport) -> list:
+    """Flag weekly figures implausibly far from the previous report's (typing errors: an
+    extra digit, a cumulative figure typed as the week's)."""
+    cat = load_catalogue()
+    codes = [c for c in parsed.figures if cat.get(c).kind == "weekly"]
+    if not codes:
+        return []
+    values: dict[str, int] = dict(conn.execute(_Q_PREV_VALUES, {
+        "lid": locality_id, "start": parsed.period_start, "codes": codes}).all())
+    out = []
+    for code in codes:
+        before, now = values.get(code), parsed.figures[code]
+        if before is None or abs(now - before) < JUMP_MIN_CHANGE:
+            continue
+        if now >= JUMP_RATIO * max(before, 1) or now * JUMP_RATIO <= before:
+            out.append(Warning_(
+                "implausible_jump",
+                f"{cat.get(code).label_vi} ({code}) thay đổi bất thường so với kỳ trước: "
+                f"{before} → {now}. Đề nghị kiểm tra lại số liệu."))
+    return out
 
 
 def _cumulative_warnings(conn: Connection, locality_id: int, parsed: ParsedReport) -> list:
@@ -241,14 +299,14 @@ def _store(conn: Connection, doc: Document, sha: str, parsed: ParsedReport, *,
                        "Bạn kiểm tra lại mẫu báo cáo.", "No known figure in the report.")
     if conn.execute(_Q_DUP, {"sha": sha}).first() is not None:
         return None
-    loc_id, name, level, province = _locality_id(conn, parsed.locality, parsed.level,
-                                                 parsed.province)
+    loc_id, name, level, province = _locality_id(conn, parsed)
     if authorize is not None and not authorize(name, level, province):
         raise rejected("out_of_scope", f"Bạn không được phân quyền nộp báo cáo của {level} "
                        f"{name}.", "The report's locality is outside the uploader's scope.")
     conn.execute(_U_LOCK_LOCALITY, {"lid": loc_id})  # then read the versions, up to date
-    previous = conn.execute(_Q_VERSIONS, {"lid": loc_id, "year": parsed.iso_year,
-                                          "week": parsed.iso_week}).all()
+    week = parsed.week  # the report week: number of its printed period (stats.periods)
+    previous = conn.execute(_Q_VERSIONS, {"lid": loc_id, "year": week.year,
+                                          "week": week.number}).all()
     current = next((r for r in previous if not r.superseded), None)
     if current is not None:
         same = conn.execute(_Q_CURRENT, {"rid": current.id}).first()
@@ -269,13 +327,14 @@ def _store(conn: Connection, doc: Document, sha: str, parsed: ParsedReport, *,
                 f"{len(stored)}; chưa thay. Gửi lại kèm xác nhận nếu đúng là muốn thay.",
                 f"The replacement keeps {len(parsed.figures)} of {len(stored)} figures; "
                 "confirm to replace.")
-    warnings = list(parsed.warnings) + _cumulative_warnings(conn, loc_id, parsed)
+    warnings = (list(parsed.warnings) + _cumulative_warnings(conn, loc_id, parsed)
+                + _jump_warnings(conn, loc_id, parsed))
     if current is not None:
         conn.execute(_U_SUPERSEDE, {"rid": current.id})
     version = (previous[0].version + 1) if previous else 1
     report_id = conn.execute(_I_REPORT, dict(
         locality_id=loc_id, period_start=parsed.period_start, period_end=parsed.period_end,
-        iso_year=parsed.iso_year, iso_week=parsed.iso_week, sha256=sha,
+        iso_year=week.year, iso_week=week.number, sha256=sha,
         source_name=mask_pii(doc.source_name)[:255], fmt=doc.fmt,
         ingested_at=datetime.now(UTC), version=version, superseded=False,
         # stored text is masked: report lines and file names may carry ID or phone numbers
@@ -293,13 +352,20 @@ def _store(conn: Connection, doc: Document, sha: str, parsed: ParsedReport, *,
         conn.exec_driver_sql(
             f"INSERT INTO stats_figures (report_id, code, value) VALUES ({mark}, {mark}, {mark})",
             [(report_id, code, value) for code, value in parsed.figures.items()])
+    if parsed.extra_figures:  # figures without a code, kept with their (masked) label
+        conn.execute(insert(EXTRA_FIGURES), [
+            {"report_id": report_id, "label": mask_pii(x.label)[:255], "value": x.value,
+             "unit": x.unit[:40], "cumulative": x.cumulative, "line_no": x.line_no}
+            for x in parsed.extra_figures])
     return IngestResult(
         status="replaced" if current is not None else "ingested",
         report_id=report_id, version=version, source_name=doc.source_name,
         locality=name, level=level, province=province,
         period_start=parsed.period_start, period_end=parsed.period_end,
         figures=dict(parsed.figures), warnings=warnings, unread=list(parsed.unread),
-        superseded_report_id=current.id if current is not None else None)
+        superseded_report_id=current.id if current is not None else None,
+        extra_figures=list(parsed.extra_figures), unit_code=parsed.unit_code,
+        current_province=parsed.current_province)
 
 
 def ingest_document(doc: Document, *, url: str | None = None, today: date | None = None,
@@ -408,10 +474,11 @@ def revert_report(report_id: int, *, actor: str = "cli", url: str | None = None)
 
 
 def counts(url: str | None = None) -> dict[str, int]:
-    """Row counts of the three tables (diagnostics, tests)."""
+    """Row counts of the tables (diagnostics, tests)."""
     with session_scope(url) as session:
         return {
             "localities": session.scalar(select(func.count(Locality.id))) or 0,
             "reports": session.scalar(select(func.count(Report.id))) or 0,
             "figures": session.scalar(select(func.count(Figure.id))) or 0,
+            "extra_figures": session.scalar(select(func.count(ExtraFigureRow.id))) or 0,
         }
