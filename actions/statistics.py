@@ -23,7 +23,15 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import channel_and_user, current_official, latest_text
-from stats.service import Kind, StatsContext, StatsReply, StatsRequest, StatsService, wants_rank
+from stats.service import (
+    Kind,
+    StatsContext,
+    StatsReply,
+    StatsRequest,
+    StatsService,
+    wants_missing,
+    wants_rank,
+)
 from troly06.wording import say
 
 log = logging.getLogger(__name__)
@@ -52,17 +60,28 @@ def _request(tracker: Tracker, kind: Kind) -> StatsRequest:
     for e in (tracker.latest_message or {}).get("entities") or []:
         entities.setdefault(str(e.get("entity")), []).append(str(e.get("value")))
     text = latest_text(tracker)
-    if kind == "figures" and wants_rank(text):
+    if kind == "figures" and wants_missing(text):
+        kind = "missing"
+    elif kind == "figures" and wants_rank(text):
         kind = "rank"
     periods = entities.get("period", [])
     if kind == "compare":
         periods = [p for p in periods if p.lower() not in _REFERENCE_WEEK]
     localities = entities.get("locality", [])
+    if kind == "missing":
+        province = [p for p in localities if _is_province(p)]
+        localities = province
     return StatsRequest(kind=kind, locality=None if kind == "rank" else
                         (localities[0] if localities else None),
                         period=periods[0] if periods else None,
                         indicators=tuple(entities.get("indicator", [])),
                         text="" if kind == "compare" else text)
+
+
+def _is_province(name: str) -> bool:
+    from stats import units
+
+    return units.province(name) is not None
 
 
 def _slots(reply: StatsReply) -> list[EventType]:

@@ -194,3 +194,15 @@ def summarize_trend(place: str, label: str, points: list[TrendPoint]) -> str:
     series = ", ".join(f"{p.label}: {format_vn_number(p.value)}" for p in last)
     return say("stats.trend", place=place, label=label, n=len(points), series=series,
                sources="; ".join(sorted({p.source_name for p in last})))
+
+
+def summarize_missing(province: str, period: tuple[date, date], expected: int,
+                      missing: list[str], shown: int = 30) -> str:
+    """Which units of a province sent no report for the week."""
+    when = format_period(period[0], period[1])
+    if not missing:
+        return say("stats.missing_none", province=province, period=when, n=expected)
+    names = ", ".join(missing[:shown]) + (say("stats.missing_more", n=len(missing) - shown)
+                                          if len(missing) > shown else "")
+    return say("stats.missing", province=province, period=when, n=len(missing),
+               total=expected, names=names)

@@ -16,8 +16,9 @@ from __future__ import annotations
 import difflib
 import json
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from stats.catalogue import Indicator, load_catalogue, resolve_code
@@ -71,13 +72,37 @@ def resolve_locality(session: Session, name: str) -> Locality:
 
 
 def resolve_province(session: Session, name: str) -> str | None:
-    """Stored province matching "Hậu Giang", "tỉnh Hậu Giang", "hau giang" (or None)."""
+    """Stored province matching "Hậu Giang", "tỉnh Hậu Giang", "hau giang" (or None): a
+    report-time province or today's province of some stored unit."""
     key = locality_key(name)
     provinces = {p for p in session.scalars(select(Locality.province).distinct()) if p}
-    for province in provinces:
+    provinces |= {p for p in session.scalars(select(Locality.current_province).distinct())
+                  if p}
+    for province in sorted(provinces):
         if locality_key(province) == key:
             return province
     return None
+
+
+def _of_province(name: str) -> Any:
+    """Units whose province was ``name`` when they reported, or is ``name`` today (a 2023
+    district of Hậu Giang rolls up into today's Cần Thơ)."""
+    return or_(Locality.province == name, Locality.current_province == name)
+
+
+def reporting_units(province: str, start: date, end: date, *,
+                    url: str | None = None) -> list[Locality]:
+    """The units of ``province`` (then or today) with a current report ending in the range."""
+    with session_scope(url) as session:
+        name = resolve_province(session, province)
+        if name is None:
+            return []
+        query = (select(Locality).join(Report, Report.locality_id == Locality.id)
+                 .where(_of_province(name), Report.superseded.is_(False),
+                        Report.period_end >= start, Report.period_end <= end).distinct())
+        found = list(session.scalars(query))
+        session.expunge_all()
+        return found
 
 
 def list_localities(province: str | None = None, *, url: str | None = None) -> list[dict]:
@@ -212,7 +237,7 @@ def province_total(province: str, start: date, end: date | None = None,
         if name is None:
             raise UnknownLocality(f"Chưa có số liệu của tỉnh “{nfc(province)}”.",
                                   f"Unknown province {province!r}.")
-        locs = list(session.scalars(select(Locality).where(Locality.province == name)))
+        locs = list(session.scalars(select(Locality).where(_of_province(name))))
         data = _load(session, [loc.id for loc in locs], start, end, _codes_filter(codes))
         total: dict[str, int] = {}
         reports: list[ReportRef] = []
@@ -307,7 +332,7 @@ def rank(code: str, start: date, end: date | None = None, province: str | None =
             if name is None:
                 raise UnknownLocality(f"Chưa có số liệu của tỉnh “{nfc(province)}”.",
                                       f"Unknown province {province!r}.")
-            query = query.where(Locality.province == name)
+            query = query.where(_of_province(name))
         locs = {loc.id: loc for loc in session.scalars(query)}
         data = _load(session, list(locs), start, end, wanted)
     scored: list[tuple[float, Locality]] = []

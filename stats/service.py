@@ -25,7 +25,7 @@ from stats.access import Official, authorize
 from stats.errors import StatsError
 from troly06.wording import say
 
-Kind = Literal["figures", "compare", "trend", "rank"]
+Kind = Literal["figures", "compare", "trend", "rank", "missing"]
 Status = Literal["ok", "no_data", "not_official", "forbidden", "confirm", "need_locality",
                  "bad_period", "unknown_indicator", "error"]
 DEFAULT_TREND_INDICATOR = "cccd_applications_total"
@@ -116,6 +116,8 @@ class StatsService:
             return StatsReply("unknown_indicator", exc.message_vi, context)
         if request.kind == "rank":
             return self._rank(official, request, replace(context, indicators=codes))
+        if request.kind == "missing":
+            return self._missing(official, request, context)
         locality = request.locality or context.locality or _only_locality(official)
         if not locality:
             return StatsReply("need_locality", say("stats.need_locality"), context,
@@ -219,6 +221,44 @@ class StatsService:
                           answer_id=f"rank:{code}:{period[0]}")
 
 
+    def _missing(self, official: Official, request: StatsRequest,
+                 context: StatsContext) -> StatsReply:
+        """Units of a province (its list in the structure valid that week) with no report."""
+        from stats import units
+        from stats.queries import reporting_units
+        from stats.textnorm import locality_key
+
+        place = request.locality or (official.provinces[0] if len(official.provinces) == 1
+                                     else None)
+        prov = units.province(place) if place else None
+        if prov is None:
+            return StatsReply("need_locality", say("stats.missing_which_province"), context)
+        if not official.everything and not any(
+                units.current_province(p) == prov.current_province for p in official.provinces):
+            return StatsReply("forbidden", say("stats.forbidden", locality=prov.display),
+                              context)
+        period = (self.period_of(request.period, request.text) or context.period
+                  or self.period_of("tuần này"))
+        assert period is not None
+        expected = units.province_units(prov.name, period[1])
+        if units.structure_on(period[1]) == "2025" and prov.structure != "2025":
+            prov = units.province(prov.current_province, "2025") or prov  # today's province
+        done = reporting_units(prov.current_province or prov.name, period[0], period[1],
+                               url=self.url)
+        codes = {loc.code for loc in done if loc.code}
+        keys = {(locality_key(loc.name), loc.level) for loc in done}
+        missing = [u for u in expected if u.code not in codes
+                   and (locality_key(u.name), u.level) not in keys]
+        context = replace(context, period=period)
+        from stats.formatting import summarize_missing
+
+        return StatsReply("ok", summarize_missing(prov.display, period, len(expected),
+                                                  [u.display for u in missing]), context,
+                          data={"province": prov.display, "expected": len(expected),
+                                "missing": [u.to_dict() for u in missing]},
+                          answer_id=f"missing:{prov.code}:{period[0]}")
+
+
 def _sees(official: Official, row: Any) -> bool:
     from stats.access import unit_of_report
 
@@ -240,6 +280,15 @@ def _period_buttons() -> list[dict[str, str]]:
 
 
 _RANK_CUES = ("xep hang", "cao nhat", "thap nhat", "dung dau", "dung cuoi", "top ")
+_MISSING_CUES = ("chua gui", "chua nop", "chua bao cao", "chua co bao cao", "thieu bao cao")
+
+
+def wants_missing(text: str) -> bool:
+    """True when ``text`` asks which units have not reported ("địa bàn nào chưa gửi…")."""
+    from stats.textnorm import fold
+
+    folded = " ".join(fold(text or "").split())
+    return any(cue in folded for cue in _MISSING_CUES)
 
 
 def wants_rank(text: str) -> bool:

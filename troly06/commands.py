@@ -74,3 +74,19 @@ def rewrite(text: str) -> str:
     """The NLU text for a known slash command; any other text unchanged."""
     found = command_of(text)
     return found[0].text(found[1]) if found else text
+
+
+def keyword_intents() -> dict[str, str]:
+    """Command keyword -> intent, for the NLU (``bot/nlu/command_intent.py``): the first word
+    of each ``sends`` text that is a plain ASCII keyword ("thongke", "sosanh", "xuhuong"),
+    never a Vietnamese word a citizen might start a question with."""
+    found: dict[str, str] = {}
+    for command in commands():
+        if command.sends.startswith("/"):
+            continue
+        first = command.sends.split()[0]
+        if not (first.isascii() and first.isalpha()):
+            continue
+        if found.setdefault(first, command.intent) != command.intent:
+            raise ValueError(f"commands.yaml: keyword {first!r} sends two intents")
+    return found

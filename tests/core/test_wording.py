@@ -99,3 +99,15 @@ def test_command_vocabulary_matches_the_domain_intents() -> None:
     assert {c.intent for c in commands()} <= intents
     assert {"start", "help", "thongke", "sosanh", "xuhuong", "xephang"} <= {
         c.name for c in commands()}
+
+
+def test_command_keywords_for_the_nlu_are_not_vietnamese_words() -> None:
+    from troly06.commands import keyword_intents, rewrite
+
+    keywords = keyword_intents()
+    assert keywords == {"thongke": "stats_query", "sosanh": "stats_compare",
+                        "xuhuong": "stats_trend"}
+    # every official command's rewritten text starts with one of them
+    for command in commands():
+        if command.audience == "official":
+            assert rewrite(f"/{command.name} Ngã Bảy").split()[0] in keywords

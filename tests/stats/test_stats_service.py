@@ -93,3 +93,22 @@ def test_trend_comes_with_one_chart(service: StatsService) -> None:
                                                 indicators=("cấp đổi",)))
     assert reply.ok and reply.png and reply.png.startswith(b"\x89PNG")
     assert len(reply.data["points"]) == len(WEEKS)
+
+
+def test_missing_reports_are_checked_against_the_provinces_unit_list(
+        service: StatsService) -> None:
+    from stats.service import wants_missing
+
+    assert wants_missing("địa bàn nào chưa gửi báo cáo tuần 28")
+    reply = service.answer(PROVINCE, StatsRequest(kind="missing", period="tuần 28/2023"))
+    assert reply.ok, reply.text
+    missing = {u["name"] for u in reply.data["missing"]}
+    # week 28/2023: Ngã Bảy, thị xã Long Mỹ and Châu Thành reported; Hậu Giang had 8 districts
+    assert reply.data["expected"] == 8
+    assert {"Vị Thanh", "Phụng Hiệp", "Vị Thủy", "Châu Thành A"} <= missing
+    assert "Ngã Bảy" not in missing and "Châu Thành" not in missing
+    assert str(len(missing)) in reply.text
+    # an official of one city may not list another province's units
+    assert service.answer(NGABAY, StatsRequest(kind="missing", locality="Hà Nội",
+                                               period="tuần 28/2023")).status in (
+        "forbidden", "need_locality")
