@@ -6,8 +6,8 @@ Thin: each action turns the tracker into a :class:`stats.service.StatsRequest` a
 asks the one statistics service (:class:`stats.service.StatsService`, shared with
 ``/api/stats`` and the CLI) on the gateway-signed identity, and sends its reply; the updated
 context goes back into the slots, so follow-ups ("so với tuần trước?", "còn Long Mỹ thì
-sao?") keep the thread. ``action_ask_locality`` / ``action_ask_period`` are the questions of
-``stats_form``.
+sao?") keep the thread. ``action_ask_locality`` is the question of ``stats_form`` (the week is optional: the
+latest report by default).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def service() -> StatsService:
 def _context(tracker: Tracker) -> StatsContext:
     from stats.periods import parse_period
 
-    period_text = tracker.get_slot("period")
+    period_text = tracker.get_slot("stats_period")
     period = parse_period(str(period_text), date.today()) if period_text else None
     indicator = tracker.get_slot("indicator")
     return StatsContext(locality=tracker.get_slot("locality") or None,
@@ -90,7 +90,8 @@ def _slots(reply: StatsReply) -> list[EventType]:
         else None
     return [SlotSet("locality", ctx.locality),
             SlotSet("indicator", ctx.indicators[0] if ctx.indicators else None),
-            SlotSet("period", period), SlotSet("last_answer_kind", "stats"),
+            SlotSet("stats_period", period), SlotSet("period", None),
+            SlotSet("last_answer_kind", "stats"),
             SlotSet("last_answer_id", reply.answer_id)]
 
 
@@ -131,22 +132,6 @@ class ActionAskLocality(Action):
         places = [p for p in (official.localities if official else ()) if "*" not in p]
         dispatcher.utter_message(text=say("stats.need_locality"),
                                  buttons=[{"title": p, "payload": p} for p in places[:6]])
-        return []
-
-
-class ActionAskPeriod(Action):
-    """Question of ``stats_form`` for the period."""
-
-    def name(self) -> str:
-        """Action name used in the domain."""
-        return "action_ask_period"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
-        """Ask which week, with buttons."""
-        dispatcher.utter_message(text=say("stats.ask_period"), buttons=[
-            {"title": say("stats.this_week"), "payload": "tuần này"},
-            {"title": say("stats.last_week"), "payload": "tuần trước"}])
         return []
 
 

@@ -154,7 +154,7 @@ async def test_stats_official_gets_figures_with_source(stats_db) -> None:
     assert re.search(r"\d", reply)
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     # the week stays the conversation's context (ISO range), for follow-ups
-    assert slots["period"] and slots["period"].startswith("2023-07-")
+    assert slots["stats_period"] and slots["stats_period"].startswith("2023-07-")
     assert slots["locality"] and "Ngã Bảy" in slots["locality"]
 
 
@@ -169,7 +169,8 @@ async def test_follow_up_compare_keeps_the_week_asked_before(stats_db) -> None:
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     follow = make_tracker("so với tuần trước thế nào", "stats_compare", identity=NGABAY,
                           entities=[{"entity": "period", "value": "tuần trước"}],
-                          slots={k: slots[k] for k in ("locality", "period", "indicator")})
+                          slots={k: slots[k] for k in ("locality", "stats_period",
+                                                        "indicator")})
     dispatcher, _ = await _run(ActionStatsCompare(), follow)
     reply = texts(dispatcher)
     assert ("tuần 28" in reply or "10/7" in reply) and ("tuần 27" in reply or "03/7" in reply)
@@ -223,10 +224,9 @@ async def test_stats_trend_sends_a_png_chart(stats_db) -> None:
     assert "tuần" in texts(dispatcher)
 
 
-async def test_stats_form_questions_have_buttons() -> None:
-    from actions.statistics import ActionAskLocality, ActionAskPeriod
+async def test_stats_form_question_offers_the_officials_places() -> None:
+    from actions.statistics import ActionAskLocality
 
-    for action in (ActionAskLocality(), ActionAskPeriod()):
-        dispatcher, _ = await _run(action, make_tracker("thongke", "stats_query",
-                                                        identity=NGABAY))
-        assert dispatcher.messages[0]["buttons"]
+    dispatcher, _ = await _run(ActionAskLocality(), make_tracker("thongke", "stats_query",
+                                                                 identity=NGABAY))
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["thành phố Ngã Bảy"]
