@@ -318,6 +318,8 @@ def _mentions(folded: str) -> list[_Mention]:
         words = mm.group(2).split()
         if level == "xã" and words[:1] == ["hoi"]:  # "xã hội", never a commune named Hội
             continue
+        if level == "xã" and head[max(0, mm.start() - 4):mm.start()] == "thi ":  # "thị xã"
+            continue
         found: list[admin.AdminUnit] = []
         name = ""
         for n in range(min(len(words), 7), 0, -1):
@@ -382,7 +384,8 @@ def _find_locality(text: str, folded: str, on: date) -> _Locality:
             "No reporting locality found (e.g. 'UBND phường Tân An báo cáo…').",
         )
     hints = [u for m in known if m is not reporter for u in m.units if u.tier == "province"]
-    said = f"{reporter.level} {reporter.name}"
+    start = reporter.pos + folded[reporter.pos:].index(reporter.name, len(reporter.level))
+    said = f"{reporter.level} {text[start:start + len(reporter.name)]}"  # as written
     res = admin.resolve_locality(said, on=on, reporting=True)
     if res.status == "ambiguous":
         for hint in dict.fromkeys(h.name for h in hints):
@@ -821,22 +824,30 @@ def _pdf_row(cat: Catalogue, line_no: int, line: str, fl: str, ctx: _Context,
         return False
     tokens = fl[tail.start():].split()
     cut = tail.start()
-    while len(tokens) > len(ctx.header):  # "… mức 2 389 41.260": the "2" is the label's
+    # "… mức 2 389 41.260": the "2" belongs to the label ("mức 2", "nhóm 3", "năm 2026")
+    while tokens and (len(tokens) > len(ctx.header) or _NOT_FIGURE_BEFORE.search(fl[:cut])):
         cut = fl.index(tokens[0], cut) + len(tokens[0])
         tokens = tokens[1:]
-    label = re.sub(r"^\s*\d{1,2}\s+", "", fl[:cut]).strip()
-    if not label:
+    marker = _MARKER.match(fl)
+    sub = bool(marker and marker.group(0).strip() in "-+•*·")
+    start = marker.end() if sub and marker else 0
+    label = re.sub(r"^\s*\d{1,2}\s+", "", fl[start:cut]).strip()
+    if not label or not tokens:
         return False
-    columns = ctx.header[-len(tokens):]
+    lead = ctx.table_lead if sub else ""
+    if not sub:
+        ctx.table_lead, ctx.raw_lead = label, re.sub(r"^\s*\d{1,2}\s+", "", line[:cut])
+    columns = ctx.header[:len(tokens)]  # empty cells vanish from a PDF row: fill from left
     for n, token in enumerate(tokens):
         if token in ("-", "–"):
             continue
         column = columns[n]
         clause = f"{label} # {column}".strip()
         value = parse_number(token)
-        if not _match(cat, out, clause, f"{ctx.heading} > ", value):
-            raw_label = line[:cut]
-            raw_label = re.sub(r"^\s*\d{1,2}\s+", "", raw_label).strip()
+        if not _match(cat, out, clause, f"{ctx.heading} > {lead}", value):
+            raw_label = re.sub(r"^\s*\d{1,2}\s+", "", line[start:cut]).strip()
+            if sub and lead:
+                raw_label = f"{_clean_label(ctx.raw_lead)} – {raw_label}"
             out.extras.append(ExtraFigure(
                 raw_label + (f" ({column})" if column else ""), value, "", line_no,
                 bool(_CUMULATIVE.search(clause))))

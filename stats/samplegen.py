@@ -257,3 +257,106 @@ def ocr_damage(text: str) -> str:
     out = text.replace("Đề án", "Đe án").replace("UBND", "ƯBND").replace("Kế hoạch", "Ke hoạch")
     out = out.replace("hồ sơ", "ho sơ").replace("trường hợp", "truờng họp")
     return out.replace("định danh", "đinh danh").replace("Tổng số", "Tống số")
+
+
+# --- 2025–2026 commune reports (two-level local government, Luật Căn cước 2023 terms) -----
+
+COMMUNE_CODES = (
+    "cccd_applications_total", "cccd_new_from_cmnd", "cccd_renewal", "cccd_reissue",
+    "id_cards_under14", "id_cards_delivered", "eid_accounts_issued", "eid_accounts_activated",
+    "eid_activated_cumulative", "permanent_residence_total", "permanent_residence_eligible",
+    "temporary_residence_total", "stay_notifications_total", "vneid_dvc_applications",
+    "criminal_record_vneid", "outreach_people")
+
+
+def random_commune_figures(rng: random.Random, scale: float = 1.0) -> dict[str, int]:
+    """A consistent set of the figures a 2025–2026 commune report carries."""
+    def r(lo: int, hi: int) -> int:
+        return rng.randint(int(lo * scale), max(int(lo * scale), int(hi * scale)))
+
+    f = {"cccd_new_from_cmnd": r(5, 80), "cccd_renewal": r(20, 200), "cccd_reissue": r(2, 40)}
+    f["cccd_applications_total"] = sum(f.values())
+    f["id_cards_under14"] = r(5, 60)
+    f["id_cards_delivered"] = r(20, 250)
+    f["eid_accounts_issued"] = r(40, 400)
+    f["eid_accounts_activated"] = min(f["eid_accounts_issued"], r(30, 380))
+    f["eid_activated_cumulative"] = r(5000, 60000)
+    f["permanent_residence_total"] = r(5, 80)
+    f["permanent_residence_eligible"] = rng.randint(0, f["permanent_residence_total"])
+    f["temporary_residence_total"] = r(5, 300)
+    f["stay_notifications_total"] = r(50, 5000)
+    f["vneid_dvc_applications"] = r(10, 300)
+    f["criminal_record_vneid"] = r(0, 40)
+    f["outreach_people"] = r(100, 1500)
+    return f
+
+
+def render_commune_report(locality: str, level: str, province: str, start: date, end: date,
+                          figures: dict[str, int]) -> str:
+    """Text of a 2025–2026 commune report (the layout of ``cantho_tanan_2026-11-18.txt``)."""
+    f = {k: _n(v) for k, v in figures.items()}
+    unit = f"{level} {locality}"
+    week = end.isocalendar()[1]
+    prov_level = "thành phố" if province in ("Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng",
+                                             "Huế", "Cần Thơ") else "tỉnh"
+    return "\n".join([
+        f"UBND {prov_level} {province}".upper(),
+        f"UBND {unit}".upper(),
+        f"{locality}, ngày {end.day + 1 if end.day < 28 else end.day} tháng {end.month} năm "
+        f"{end.year}",
+        "BÁO CÁO",
+        f"Kết quả thực hiện Đề án 06 tuần {week} năm {end.year}",
+        f"(Từ ngày {start.day:02d}/{start.month:02d}/{start.year} đến ngày "
+        f"{end.day:02d}/{end.month:02d}/{end.year})",
+        f"Thực hiện chỉ đạo của Tổ công tác triển khai Đề án 06 {prov_level} {province} về chế "
+        f"độ báo cáo định kỳ, Ủy ban nhân dân {unit} báo cáo kết quả trong tuần như sau:",
+        "I. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ TRỌNG TÂM",
+        "1. Công tác cấp thẻ căn cước, định danh và xác thực điện tử",
+        f"- Thu nhận hồ sơ cấp thẻ căn cước: {f['cccd_applications_total']} hồ sơ (cấp mới "
+        f"{f['cccd_new_from_cmnd']}, cấp đổi {f['cccd_renewal']}, cấp lại {f['cccd_reissue']}).",
+        "- Thu nhận hồ sơ cấp thẻ căn cước cho công dân dưới 14 tuổi: "
+        f"{f['id_cards_under14']} hồ sơ.",
+        f"- Trả thẻ căn cước cho công dân: {f['id_cards_delivered']} thẻ.",
+        f"- Thu nhận hồ sơ định danh điện tử mức 2: {f['eid_accounts_issued']} hồ sơ; kích hoạt "
+        f"tài khoản định danh điện tử mức 2: {f['eid_accounts_activated']} tài khoản.",
+        "- Lũy kế tài khoản định danh điện tử mức 2 đã kích hoạt trên địa bàn: "
+        f"{f['eid_activated_cumulative']} tài khoản.",
+        "2. Công tác đăng ký, quản lý cư trú",
+        "- Tiếp nhận hồ sơ đăng ký thường trú: tổng số "
+        f"{f['permanent_residence_total']} hồ sơ, đủ điều kiện "
+        f"{f['permanent_residence_eligible']} hồ sơ.",
+        f"- Tiếp nhận hồ sơ đăng ký tạm trú: {f['temporary_residence_total']} hồ sơ.",
+        f"- Thông báo lưu trú: {f['stay_notifications_total']} lượt.",
+        "3. Dịch vụ công trực tuyến, ứng dụng VNeID",
+        "- Hồ sơ dịch vụ công trực tuyến tiếp nhận qua ứng dụng VNeID: "
+        f"{f['vneid_dvc_applications']} hồ sơ.",
+        f"- Phiếu lý lịch tư pháp đề nghị cấp qua VNeID: {f['criminal_record_vneid']} hồ sơ.",
+        "4. Công tác tuyên truyền",
+        "Tổ chức 03 buổi tuyên truyền tại các khu dân cư, với "
+        f"{f['outreach_people']} lượt người tham dự.",
+        "II. PHƯƠNG HƯỚNG, NHIỆM VỤ TUẦN TỚI",
+        "- Tiếp tục thu nhận hồ sơ cấp thẻ căn cước lưu động; rà soát, làm sạch dữ liệu dân cư.",
+    ]) + "\n"
+
+
+def commune_table_rows(figures: dict[str, int]) -> list[tuple[str, ...]]:
+    """The figures of a commune report as the rows of a Word table (header first)."""
+    f = {k: _n(v) for k, v in figures.items()}
+    return [("STT", "Nội dung", "Trong tuần", "Lũy kế"),
+            ("1", "Thu nhận hồ sơ cấp thẻ căn cước", f["cccd_applications_total"], ""),
+            ("", "- Cấp mới", f["cccd_new_from_cmnd"], ""),
+            ("", "- Cấp đổi", f["cccd_renewal"], ""),
+            ("", "- Cấp lại", f["cccd_reissue"], ""),
+            ("2", "Thu nhận hồ sơ cấp thẻ căn cước cho công dân dưới 14 tuổi",
+             f["id_cards_under14"], ""),
+            ("3", "Trả thẻ căn cước cho công dân", f["id_cards_delivered"], ""),
+            ("4", "Thu nhận hồ sơ định danh điện tử mức 2", f["eid_accounts_issued"], ""),
+            ("5", "Kích hoạt tài khoản định danh điện tử mức 2", f["eid_accounts_activated"],
+             f["eid_activated_cumulative"]),
+            ("6", "Đăng ký thường trú", f["permanent_residence_total"], ""),
+            ("", "- Đủ điều kiện", f["permanent_residence_eligible"], ""),
+            ("7", "Đăng ký tạm trú", f["temporary_residence_total"], ""),
+            ("8", "Thông báo lưu trú", f["stay_notifications_total"], ""),
+            ("9", "Hồ sơ dịch vụ công trực tuyến nộp qua VNeID", f["vneid_dvc_applications"], ""),
+            ("10", "Phiếu lý lịch tư pháp đề nghị cấp qua VNeID", f["criminal_record_vneid"], ""),
+            ("11", "Tuyên truyền trực tiếp", f"{f['outreach_people']} lượt", "")]

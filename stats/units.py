@@ -65,6 +65,8 @@ _LEVEL_RX = re.compile(
     r"^(thanh pho|thi xa|thi tran|dac khu|tinh|huyen|quan|phuong|xa|tp|tx|tt|t\.p|[hqp])"
     r"\s*[.]?\s+")
 _OLD_RX = re.compile(r"\s*[(\[]?\s*\b(?:cu|truoc day|truoc sap xep)\b\s*[)\]]?\s*$")
+_OLD_WRITTEN = re.compile(r"\s*[(\[]?\s*(?<!\w)(?:cũ|trước đây|trước sắp xếp)(?!\w)\s*[)\]]?\s*$",
+                          re.IGNORECASE)
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
@@ -361,11 +363,26 @@ def _strip_level(folded: str) -> tuple[str | None, str]:
 
 def _parts(text: str) -> list[tuple[str | None, str]]:
     """"xã Đông Phú, huyện Châu Thành, tỉnh Hậu Giang" -> [(level, folded name), …]."""
+    return [(lvl, name) for lvl, name, _raw in _raw_parts(text)]
+
+
+def _raw_parts(text: str) -> list[tuple[str | None, str, str]]:
+    """Like :func:`_parts`, with each name also as written (diacritics kept)."""
+    raw = nfc(text)
+    folded = fold(raw)  # same length: offsets carry over to the written text
     out = []
-    for piece in re.split(r"[,;/]", fold(nfc(text))):
-        piece = " ".join(piece.split()).strip(" .:")
-        if piece:
-            out.append(_strip_level(piece))
+    start = 0
+    for m in list(re.finditer(r"[,;/]", folded)) + [None]:
+        end = m.start() if m else len(folded)
+        piece, raw_piece = folded[start:end], raw[start:end]
+        start = m.end() if m else end
+        lead = len(piece) - len(piece.lstrip(" .:"))
+        piece, raw_piece = piece[lead:].rstrip(" .:"), raw_piece[lead:]
+        if not piece:
+            continue
+        level, name = _strip_level(piece)
+        cut = len(piece) - len(name)
+        out.append((level, " ".join(name.split()), " ".join(raw_piece[cut:len(piece)].split())))
     return out
 
 
@@ -373,10 +390,9 @@ def find_units(name: str, *, level: str | None = None, structure: Structure | No
                tiers: tuple[str, ...] | None = None) -> list[AdminUnit]:
     """Every unit called ``name`` (bare name, any spelling), narrowed by level/structure."""
     units = _data().by_name.get(key(name), [])
-    if level:
-        allowed = LEVEL_TIERS.get(level, ())
+    if level:  # "thành phố Sóc Trăng" is the city, the province is a "tỉnh"
         units = [u for u in units if u.level == level
-                 or (u.tier == "province" and "province" in allowed)]
+                 or (level == "tỉnh" and u.tier == "province")]
     if structure:
         units = [u for u in units if u.structure == structure]
     if tiers:
@@ -410,16 +426,27 @@ def resolve_locality(text: str, *, on: date | None = None, province_hint: str | 
     """
     raw = nfc(text or "").strip()
     folded = " ".join(fold(raw).split())
-    old = bool(_OLD_RX.search(folded))
-    if old:
-        folded = _OLD_RX.sub("", folded)
     if "/" in folded and "," not in folded:  # "Hậu Giang/Long Mỹ": province first
-        head, _, tail = folded.partition("/")
-        folded = f"{tail}, {head}"
-    parts = [(lvl, _OLD_RX.sub("", name)) for lvl, name in _parts(folded)]
+        head, _, tail = raw.partition("/")
+        raw, folded = f"{tail}, {head}", " ".join(fold(f"{tail}, {head}").split())
+    # "cũ" folds like "Cư" ("xã An Cư"): where diacritics are written, look at them
+    parts: list[tuple[str | None, str]] = []
+    old = False
+    written = _raw_parts(raw)
+    for n, (lvl, fname, wname) in enumerate(written):
+        is_old = bool(_OLD_RX.search(fname) if raw.isascii() else _OLD_WRITTEN.search(wname))
+        if is_old:
+            bare = _OLD_RX.sub("", fname)
+            if n == 0 and raw.isascii() and not find_units(bare) and find_units(fname):
+                is_old, bare = False, fname  # "an cu" is "An Cư", not "An" + "cũ"
+            fname, wname = bare, _OLD_WRITTEN.sub("", wname)
+            written[n] = (lvl, fname, wname)
+        old = old or is_old
+        parts.append((lvl, fname))
     if not parts:
         return Resolution("unknown", requested=raw)
     first_level, first_name = parts[0]
+    exact = nfc(written[0][2]).lower()
     first_level = first_level or level
     structure: Structure | None = "legacy" if old else (structure_on(on) if on else None)
 
@@ -470,6 +497,10 @@ def resolve_locality(text: str, *, on: date | None = None, province_hint: str | 
                 candidates = narrowed if len(narrowed) == 1 else candidates
                 break
     unique = list(dict.fromkeys(candidates))
+    if len(unique) > 1 and exact and not raw.isascii():  # written with diacritics:
+        # "Thanh An" is not "Thạnh An" (typed without them, either may be meant)
+        same = [u for u in unique if u.name.lower() == exact]
+        unique = same or unique
     if len(unique) == 1:
         unit = unique[0]
         return Resolution("resolved", unit, requested=raw,
