@@ -21,9 +21,20 @@ class StatsError(Exception):
 
 
 class ReportRejected(StatsError):
-    """A file that cannot be ingested as a weekly report (nothing is stored)."""
+    """A file that cannot be ingested as a weekly report (nothing is stored).
+
+    ``candidates``: for ``ambiguous_locality``, the units the report's name could be
+    (``AdminUnit.to_dict()`` each), so the caller can ask which one.
+    """
 
     code = "rejected"
+    candidates: list[dict] = []  # replaced per instance, never mutated
+
+    def to_dict(self) -> dict:
+        out: dict = dict(super().to_dict())
+        if self.candidates:
+            out["candidates"] = list(self.candidates)
+        return out
 
 
 def rejected(code: str, vi: str, en: str) -> ReportRejected:

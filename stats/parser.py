@@ -349,7 +349,7 @@ def _ambiguous(candidates: tuple[admin.AdminUnit, ...], said: str) -> ReportReje
         f"Không xác định được đơn vị báo cáo “{said}”: có thể là {names}. Vui lòng ghi rõ "
         "tỉnh/thành phố ở phần đầu báo cáo.",
         f"Ambiguous reporting unit {said!r}: {names}; name the province in the header.")
-    exc.candidates = [u.to_dict() for u in candidates]  # type: ignore[attr-defined]
+    exc.candidates = [u.to_dict() for u in candidates]
     return exc
 
 

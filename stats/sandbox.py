@@ -68,8 +68,11 @@ def parse_isolated(raw: bytes, source_name: str, *, today: date | None = None,
         raise rejected("too_complex", "Tệp báo cáo quá phức tạp để đọc (vượt giới hạn tài "
                        "nguyên).", f"The parser process died (exit {proc.returncode}).")
     if not out.get("ok"):
-        raise ReportRejected(str(out.get("vi")), str(out.get("en")),
+        exc = ReportRejected(str(out.get("vi")), str(out.get("en")),
                              code=str(out.get("code") or "rejected"))
+        if isinstance(out.get("candidates"), list):  # ambiguous_locality: ask which one
+            exc.candidates = out["candidates"]
+        raise exc
     doc = Document(out["text"], source_name, out["fmt"], raw)
     return doc, ParsedReport.from_dict(out["parsed"])
 
@@ -100,7 +103,8 @@ def _main(argv: list[str]) -> int:
                               today=date.fromisoformat(today_s) if today_s else None)
         out = {"ok": True, "text": doc.text, "fmt": doc.fmt, "parsed": parsed.to_dict()}
     except ReportRejected as exc:
-        out = {"ok": False, "code": exc.code, "vi": exc.message_vi, "en": exc.message_en}
+        out = {"ok": False, "code": exc.code, "vi": exc.message_vi, "en": exc.message_en,
+               "candidates": exc.candidates}
     except MemoryError:
         out = {"ok": False, "code": "too_complex",
                "vi": "Tệp báo cáo quá phức tạp để đọc (vượt giới hạn bộ nhớ).",

@@ -111,6 +111,7 @@ def test_ambiguous_commune_without_province_is_asked_back() -> None:
     assert len({c["province"] for c in candidates}) >= 4
     assert {c["display"] for c in candidates} == {"xã Châu Thành"}
     assert "Cần Thơ" in info.value.message_vi and "tỉnh" in info.value.message_vi
+    assert info.value.to_dict()["candidates"] == candidates
 
 
 @pytest.mark.parametrize(("text", "on", "status", "full"), [
@@ -136,6 +137,16 @@ def test_resolve_locality(text: str, on: date | None, status: str, full: str | N
         assert res.unit is not None and res.unit.full == full
     if status == "ambiguous":
         assert len(res.candidates) >= 2 and res.unit is None
+
+
+def test_ambiguous_refusal_keeps_its_candidates_through_the_sandbox() -> None:
+    from stats.sandbox import parse_isolated
+
+    raw = (REPORTS / "chauthanh_2026-11-18_no_province.txt").read_bytes()
+    with pytest.raises(ReportRejected) as info:
+        parse_isolated(raw, "chauthanh.txt", timeout_s=30)
+    assert info.value.code == "ambiguous_locality"
+    assert "Cần Thơ" in {c["province"] for c in info.value.candidates}
 
 
 def test_long_my_candidates_name_both_levels() -> None:
