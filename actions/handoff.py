@@ -1,4 +1,6 @@
-"""``action_handoff``: tell the user how to reach a person (contacts from ``data/handoff.yaml``)."""
+"""``action_handoff``: tell the user how to reach a person (contacts from ``data/handoff.yaml``)
+and ask the gateway to queue the conversation for an operator (``custom.handoff: request``;
+the gateway's handoff replaces this reply with the queue position when it is enabled)."""
 
 from __future__ import annotations
 
@@ -38,5 +40,6 @@ class ActionHandoff(Action):
                   domain: dict[str, Any]) -> list[EventType]:
         """Reply with the contacts."""
         dispatcher.utter_message(text=handoff_text(),
-                                 buttons=[{"title": say("chat.back_to_menu"), "payload": "/start"}])
+                                 buttons=[{"title": say("chat.back_to_menu"), "payload": "/start"}],
+                                 json_message={"handoff": "request"})
         return []

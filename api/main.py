@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -27,6 +28,10 @@ from api.middleware import (
 from api.routes import (
     ask,
     chat,
+    console,
+    console_insights,
+    console_kb,
+    console_queue,
     health,
     media,
     metrics,
@@ -37,6 +42,8 @@ from api.routes import (
     zalo,
 )
 from gateways.chat import ChatService
+from gateways.handoff import HandoffGate
+from gateways.handoff_delivery import Deliverer
 from gateways.media import SqlMediaStore
 from gateways.rasa_client import RasaClient
 from troly06.config import Settings, get_settings
@@ -69,16 +76,27 @@ def create_app(settings: Settings | None = None, *,
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owns_chat = app.state.chat is None
+        gate = HandoffGate.from_settings(settings)
+        app.state.handoff = gate
         if owns_chat:
             app.state.chat = ChatService(RasaClient(settings.rasa_url),
                                          identity_key=settings.secret("identity"),
-                                         on_event=metrics_.on_event)
+                                         on_event=metrics_.on_event, handoff=gate)
+        elif getattr(app.state.chat, "handoff", None) is None:
+            app.state.chat.handoff = gate
         metrics_.rasa_client = getattr(app.state.chat, "rasa", None)
         await zalo.startup(app, settings)
         await telegram.startup(app, settings)
+        zalo_client = app.state.zalo.client if app.state.zalo is not None else None
+        app.state.deliverer = Deliverer(
+            gate.store, telegram_base=settings.telegram_base_url,
+            telegram_token=settings.telegram_token.get_secret_value(), zalo=zalo_client)
+        sweeper = asyncio.create_task(_sweep(app.state.deliverer))
         try:
             yield
         finally:
+            sweeper.cancel()
+            await app.state.deliverer.aclose()
             await telegram.shutdown(app)
             await zalo.shutdown(app)
             if owns_chat:
@@ -96,6 +114,8 @@ def create_app(settings: Settings | None = None, *,
     app.state.telegram_app = None
     app.state.media = SqlMediaStore(settings.public_base_url, url=settings.sqlalchemy_url)
     app.state.zalo = None
+    app.state.handoff = None
+    app.state.deliverer = None
 
     install_error_handlers(app)
     # Added last = outermost: even 413/429 answers carry the CORS headers.
@@ -112,10 +132,21 @@ def create_app(settings: Settings | None = None, *,
         allow_headers=["Content-Type", "X-API-Key", "X-CSRF-Token"],
         max_age=600,
     )
-    for module in (chat, ask, stats, reports, health, metrics, widget, media, zalo, telegram):
+    for module in (chat, ask, stats, reports, health, metrics, widget, media, zalo, telegram,
+                   console, console_queue, console_insights, console_kb):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
+
+
+async def _sweep(deliverer: Deliverer, every_s: float = 5.0) -> None:
+    """Retry operator messages a channel did not take (any replica may send them)."""
+    while True:
+        await asyncio.sleep(every_s)
+        try:
+            await deliverer.sweep()
+        except Exception:  # noqa: BLE001 - keep sweeping
+            log.exception("handoff delivery sweep failed")
 
 
 _APP: FastAPI | None = None

@@ -24,7 +24,7 @@ from api.metrics import ApiMetrics
 JSON_BODY_LIMIT = 64 * 1024
 UPLOAD_PATHS = ("/api/reports",)
 # Everything a client can call is limited: the API, the webhooks and the health checks.
-RATE_LIMITED_PREFIXES = ("/api/", "/webhooks/", "/health")
+RATE_LIMITED_PREFIXES = ("/api/", "/webhooks/", "/health", "/console/api/login")
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 

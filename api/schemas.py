@@ -34,6 +34,9 @@ class ChatRequest(BaseModel):
                         examples=["web-3f2a9c"])
     message: str = Field(..., min_length=1, description="Nội dung tin nhắn",
                          examples=["Làm thẻ căn cước cần giấy tờ gì?"])
+    unit: str | None = Field(None, max_length=40, pattern=r"^[a-z0-9_-]*$",
+                             description="Đơn vị của cổng thông tin nhúng widget (hàng chờ "
+                                         "cán bộ khi chuyển người thật)")
 
 
 class ChatResponse(BaseModel):
@@ -43,6 +46,24 @@ class ChatResponse(BaseModel):
     replies: list[BotMessage]
     degraded: bool = Field(False, description="True khi trả lời trực tiếp từ cơ sở tri thức "
                                               "vì Rasa tạm thời không sẵn sàng")
+    handoff: dict[str, Any] | None = Field(None, description="Trạng thái chuyển cán bộ "
+                                           "(conversation, status, position, wait_minutes)")
+
+
+class InboxMessage(BaseModel):
+    """A message of the operator (or the handoff system) for the citizen."""
+
+    id: int
+    author: str
+    text: str
+    at: str
+
+
+class InboxResponse(BaseModel):
+    """New messages of the handed-off conversation, and its status."""
+
+    status: str | None
+    messages: list[InboxMessage]
 
 
 class AskRequest(BaseModel):

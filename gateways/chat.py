@@ -51,6 +51,7 @@ class ChatResult:
     messages: list[dict[str, Any]]
     degraded: bool = False
     statuses: list[str] = field(default_factory=list)
+    handoff: dict[str, Any] | None = None  # the human handoff's state, when one is open
 
 
 def _knowledge_answer(question: str, pii_found: bool = False) -> dict[str, Any]:
@@ -89,8 +90,10 @@ class ChatService:
     def __init__(self, rasa: RasaClient | None, *, identity_key: str | None = None,
                  answer_fn: AnswerFn | None = None,
                  on_event: EventHook | None = None, fallback: bool = True,
-                 feedback_fn: FeedbackFn | None = None) -> None:
+                 feedback_fn: FeedbackFn | None = None, handoff: Any = None) -> None:
+        """``handoff``: a :class:`gateways.handoff.HandoffGate` (None: no human handoff)."""
         self.rasa = rasa
+        self.handoff = handoff
         self.identity_key = identity_key or get_settings().secret("identity")
         self.answer_fn = answer_fn or _knowledge_answer
         self.feedback_fn = feedback_fn or _record_feedback
@@ -113,6 +116,33 @@ class ChatService:
         # Personal data never reaches Rasa: masked here, at the gateways' shared ingress;
         # what was found travels as metadata ("pii"), so nothing downstream re-detects it.
         masked, kinds = mask_and_find((text or "").strip())
+        gate = self.handoff
+        unit = str((metadata or {}).get("unit") or "")[:40]
+        if gate is not None:
+            try:
+                early = await gate.before(sender, channel, masked, unit_hint=unit)
+            except Exception:  # noqa: BLE001 - the handoff must never break the conversation
+                log.exception("handoff gate failed")
+                early = None
+            if early is not None:
+                return ChatResult(early.messages, statuses=[early.status], handoff=early.state)
+        result = await self._bot_reply(who, masked, kinds, metadata)
+        if gate is not None:
+            try:
+                late = await gate.after(sender, channel, masked, result.messages,
+                                        result.statuses, unit_hint=unit,
+                                        feedback=feedback_rating(masked) is not None)
+            except Exception:  # noqa: BLE001
+                log.exception("handoff gate failed after the reply")
+                late = None
+            if late is not None:
+                return ChatResult(late.messages, result.degraded,
+                                  [*result.statuses, late.status], handoff=late.state)
+        return result
+
+    async def _bot_reply(self, who: Identity, masked: str, kinds: list[str],
+                         metadata: dict[str, Any] | None) -> ChatResult:
+        sender, channel = who.sender, who.channel
         meta = {**(metadata or {}), "channel": channel,
                 METADATA_KEY: sign_identity(who, self.identity_key)}
         if kinds:
@@ -182,8 +212,13 @@ _SERVICE: ChatService | None = None
 
 
 def get_chat_service() -> ChatService:
-    """The process-wide chat service (one Rasa client per process), built from settings."""
+    """The process-wide chat service (one Rasa client per process, the human handoff on the
+    shared database), built from settings (the Telegram polling process uses it)."""
     global _SERVICE
     if _SERVICE is None:
-        _SERVICE = ChatService(RasaClient(get_settings().rasa_url))
+        from gateways.handoff import HandoffGate
+
+        settings = get_settings()
+        _SERVICE = ChatService(RasaClient(settings.rasa_url),
+                               handoff=HandoffGate.from_settings(settings))
     return _SERVICE

@@ -83,6 +83,20 @@ class Settings(BaseSettings):
     zalo_api_base: str = Field("https://openapi.zalo.me", alias="ZALO_API_BASE")
     zalo_max_skew_s: int = Field(300, alias="ZALO_MAX_SKEW_SECONDS")
 
+    # --- human handoff and operator console (docs/handoff.md) -----------------------------
+    handoff_file: Path = Field(REPO_ROOT / "config" / "handoff.yaml",
+                               alias="TROLY06_HANDOFF_FILE")
+    handoff_hours: str = Field("mon-fri 07:30-11:30,13:30-17:00; sat 07:30-11:30",
+                               alias="TROLY06_HANDOFF_HOURS")
+    handoff_holidays: str = Field("2026-01-01,2026-04-27,2026-04-30,2026-05-01,2026-09-02",
+                                  alias="TROLY06_HANDOFF_HOLIDAYS")  # comma-separated dates
+    handoff_timezone: str = Field("Asia/Ho_Chi_Minh", alias="TROLY06_HANDOFF_TIMEZONE")
+    handoff_not_sure_limit: int = Field(2, alias="TROLY06_HANDOFF_NOT_SURE_LIMIT")  # 0: off
+    handoff_minutes_each: int = Field(5, alias="TROLY06_HANDOFF_MINUTES_EACH")  # expected wait
+    hotline_only: bool = Field(False, alias="TROLY06_HOTLINE_ONLY")  # kill switch default
+    console_session_ttl_s: int = Field(8 * 3600, alias="TROLY06_CONSOLE_SESSION_TTL_SECONDS")
+    unanswered_similarity: float = Field(0.88, alias="TROLY06_UNANSWERED_SIMILARITY")
+
     @property
     def sqlalchemy_url(self) -> str:
         """Database URL for the app's own tables (statistics, feedback)."""

@@ -8,9 +8,10 @@ session (cookie + CSRF header, :mod:`api.session`), or else an anonymous web vis
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from api import session
@@ -23,7 +24,7 @@ from api.deps import (
     session_official,
 )
 from api.errors import ApiError
-from api.schemas import AUTH_ERRORS, ERRORS, ChatRequest, ChatResponse
+from api.schemas import AUTH_ERRORS, ERRORS, ChatRequest, ChatResponse, InboxResponse
 from troly06.identity import Identity
 
 router = APIRouter(prefix="/api", tags=["chat"])
@@ -58,9 +59,29 @@ async def post_chat(body: ChatRequest, request: Request, chat: ChatDep, settings
         who = Identity("api", official.id, official.id)
     else:
         who = Identity("web", body.sender)
-    result = await chat.reply(who, body.message)
+    result = await chat.reply(who, body.message,
+                              metadata={"unit": body.unit} if body.unit else None)
     return ChatResponse.model_validate(
-        {"sender": body.sender, "replies": result.messages, "degraded": result.degraded})
+        {"sender": body.sender, "replies": result.messages, "degraded": result.degraded,
+         "handoff": result.handoff})
+
+
+@router.get("/chat/inbox", response_model=InboxResponse, responses=ERRORS,
+            summary="Tin nhắn của cán bộ cho widget / Operator messages for the widget")
+async def chat_inbox(request: Request,
+                     sender: Annotated[str, Query(min_length=1, max_length=128)],
+                     after: Annotated[int, Query(ge=0, le=2**62)] = 0) -> InboxResponse:
+    """The widget's messages from a person (a handed-off conversation) newer than ``after``.
+
+    The widget's random conversation id names the conversation, as on ``POST /api/chat``.
+    """
+    gate = getattr(request.app.state, "handoff", None)
+    if gate is None:
+        return InboxResponse(status=None, messages=[])
+    messages, status = await asyncio.to_thread(gate.store.inbox, f"web:{sender}", after)
+    return InboxResponse(status=status, messages=[
+        {"id": m.id, "author": m.author, "text": m.text, "at": m.at.isoformat()}
+        for m in messages])
 
 
 class LoginRequest(BaseModel):

@@ -21,6 +21,7 @@
   var suggestions = (script.getAttribute("data-suggestions") ||
     "Làm thẻ căn cước cần giấy tờ gì?|Kích hoạt VNeID mức 2 thế nào?|Đăng ký thường trú online")
     .split("|").filter(Boolean);
+  var unit = script.getAttribute("data-unit") || "";
   var STORE = "troly06.widget.";
   var MAX_HISTORY = 50;
 
@@ -185,8 +186,9 @@
 
   function addMessage(msg, live) {
     var who = msg.from === "user" ? "user" : "bot";
-    var row = el("div", "t06-msg t06-" + who);
-    row.appendChild(el("span", "t06-sr", who === "user" ? "Bạn: " : "Trợ lý: "));
+    var row = el("div", "t06-msg t06-" + who + (msg.agent ? " t06-agent" : ""));
+    row.appendChild(el("span", "t06-sr", who === "user" ? "Bạn: " :
+      (msg.agent ? "Cán bộ: " : "Trợ lý: ")));
     var sources = (msg.custom && msg.custom.sources) || null;
     var text = msg.text || "";
     if (sources && sources.length) {
@@ -234,13 +236,20 @@
     fetch(api + "/api/chat", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: sessionId(), message: message })
+      body: JSON.stringify(unit ? { sender: sessionId(), message: message, unit: unit } :
+                           { sender: sessionId(), message: message })
     }).then(function (resp) {
       return resp.json().then(function (data) { return { ok: resp.ok, data: data }; });
     }).then(function (r) {
       setBusy(false);
       var replies = r.ok ? (r.data.replies || []) :
         [{ text: (r.data && r.data.message) || "Xin lỗi, đã có lỗi xảy ra." }];
+      var handoff = r.ok && r.data.handoff;
+      if (handoff && (handoff.status === "queued" || handoff.status === "assigned")) {
+        store("handoff", "1");
+        watchInbox();
+      }
+      if (!replies.length && handoff) { return; }  // a person handles it: the bot is silent
       if (!replies.length) {
         replies = [{ text: "Xin lỗi, tôi chưa có câu trả lời. Bạn thử hỏi cách khác nhé." }];
       }
@@ -255,6 +264,33 @@
       addMessage({ from: "bot", text: "Không kết nối được máy chủ. Bạn vui lòng thử lại sau." },
                  false);
     });
+  }
+
+  // A person answers a handed-off conversation: their messages are fetched every 3 s until
+  // the conversation is closed (also after a reload, and for answers left after hours).
+  var inboxTimer = null;
+  function watchInbox() {
+    if (inboxTimer) { return; }
+    pollInbox();
+    inboxTimer = window.setInterval(pollInbox, 3000);
+  }
+  function pollInbox() {
+    var after = parseInt(store("inbox") || "0", 10) || 0;
+    fetch(api + "/api/chat/inbox?sender=" + encodeURIComponent(sessionId()) + "&after=" + after)
+      .then(function (resp) { return resp.ok ? resp.json() : null; })
+      .then(function (data) {
+        if (!data) { return; }
+        (data.messages || []).forEach(function (m) {
+          var msg = { from: "bot", text: m.text, agent: m.author === "operator" };
+          addMessage(msg, false);
+          remember(msg);
+          store("inbox", String(m.id));
+        });
+        if (data.status !== "queued" && data.status !== "assigned") {
+          store("handoff", "0");
+          if (inboxTimer) { window.clearInterval(inboxTimer); inboxTimer = null; }
+        }
+      }).catch(function () { /* try again at the next tick */ });
   }
 
   function open() {
@@ -302,6 +338,7 @@
                  true);
     }
     if (store("open") === "1") { open(); }
+    if (store("handoff") === "1") { watchInbox(); }
   }
 
   if (document.readyState === "loading") {

@@ -31,7 +31,7 @@ def _offenders(folder: str, forbidden: tuple[str, ...]) -> list[str]:
     return bad
 
 
-@pytest.mark.parametrize("folder", ["knowledge", "stats"])
+@pytest.mark.parametrize("folder", ["knowledge", "stats", "handoff", "console"])
 def test_domain_code_imports_no_framework_or_gateway(folder: str) -> None:
     assert _offenders(folder, ("rasa", "rasa_sdk", "fastapi", "starlette", "telegram",
                                "bot", "api", "actions", "gateways", "devtools")) == []
@@ -48,12 +48,12 @@ def test_gateways_do_not_reach_into_rasa_or_the_action_server() -> None:
 
 
 @pytest.mark.parametrize("folder", ["api", "gateways", "actions", "bot", "knowledge", "stats",
-                                    "troly06"])
+                                    "troly06", "handoff", "console"])
 def test_served_code_never_imports_dev_tooling(folder: str) -> None:
     assert _offenders(folder, ("devtools", "bench", "tests", "scripts")) == []
 
 
-OWN = ("api", "gateways", "actions", "knowledge", "stats", "troly06")
+OWN = ("api", "gateways", "actions", "knowledge", "stats", "troly06", "handoff", "console")
 
 
 def _runtime_imports(path: Path, modules: set[str]) -> set[str]:

@@ -15,7 +15,8 @@ from troly06.commands import commands
 from troly06.wording import buttons, catalogue, say
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ["actions", "api", "gateways", "knowledge", "stats", "troly06", "bot"]
+SOURCES = ["actions", "api", "gateways", "knowledge", "stats", "troly06", "bot", "handoff",
+           "console"]
 CALLS = {"say", "buttons", "table", "message"}
 
 

@@ -1,0 +1,35 @@
+"""The app database for handoff and console tables: the statistics store's engine (one
+database module), with the schema upgraded once per URL (``alembic upgrade head``)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+from sqlalchemy.engine import Engine
+
+_LOCK = threading.Lock()
+_READY: set[str] = set()
+
+
+def engine(url: str) -> Engine:
+    """The engine for ``url``, its schema upgraded to the latest migration on first use."""
+    from stats.store import get_engine, init_db
+
+    with _LOCK:
+        if url not in _READY:
+            init_db(url)
+            _READY.add(url)
+    return get_engine(url)
+
+
+def now() -> datetime:
+    """The current time, timezone-aware (UTC)."""
+    return datetime.now(UTC)
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """``value`` as an aware UTC datetime (SQLite returns naive ones)."""
+    if value is None:
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
