@@ -786,8 +786,8 @@ def _table_row(cat: Catalogue, line_no: int, line: str, fl: str, ctx: _Context,
         if _HEADER_WORDS.search(fl) and not numeric:
             ctx.header = [c.strip() for c in cells]
             ctx.raw_header = [c.strip() for c in raw_cells]
-        elif label_i is not None:
-            ctx.table_lead = cells[label_i].strip()
+        elif label_i is not None:  # a group row without figures: its sub-rows follow
+            ctx.table_lead, ctx.raw_lead = cells[label_i].strip(), raw_cells[label_i]
         return False
     label = cells[label_i].strip()
     sub = bool(_SUB_ROW.match(raw_cells[label_i])) or any(
