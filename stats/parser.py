@@ -53,6 +53,7 @@ _ISSUER = re.compile(r"(?:ubnd|uy ban nhan dan|cong an|dang uy|hdnd|to cong tac|
                      r"|to trien khai)[^.\n]{0,90}$")
 _REPORTS_AFTER = re.compile(r"\s*(?:bao cao|kinh bao|xin bao cao|tong hop bao cao)")
 _TIER_RANK = {"ward": 0, "district": 1, "province": 2}
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _IS_REPORT = re.compile(r"de an\s*(?:so\s*)?06|de an phat trien ung dung du lieu")
 _REPORT_WORDS = re.compile(r"bao cao|ket qua (?:trien khai|thuc hien)")
 # A number that reads as a figure: followed by a unit word, or alone after a colon.
@@ -308,7 +309,7 @@ class _Mention:
 
 
 def _mentions(folded: str) -> list[_Mention]:
-    head = folded[:8000]
+    head = folded[:4000]  # the header and the opening paragraph
     out: list[_Mention] = []
     for m in re.finditer(r"(?<![a-z])(?=" + _MENTION.pattern + ")", head):
         mm = _MENTION.match(head, m.start())
@@ -323,11 +324,12 @@ def _mentions(folded: str) -> list[_Mention]:
         found: list[admin.AdminUnit] = []
         name = ""
         for n in range(min(len(words), 7), 0, -1):
-            cand = " ".join(words[:n])
-            units = [u for u in admin.find_units(cand, level=level)
-                     if u.tier == "province" or (u.tier == "district") == (u.structure == "legacy")]
+            units = admin.units_by_key(_NON_ALNUM.sub("", "".join(words[:n])))
+            units = [u for u in units if (u.level == level or (
+                level == "tỉnh" and u.tier == "province")) and (
+                u.tier == "province" or (u.tier == "district") == (u.structure == "legacy"))]
             if units:
-                found, name = units, cand
+                found, name = units, " ".join(words[:n])
                 break
         after = mm.start(2) + len(name) if name else mm.end()
         line_start = head.rfind("\n", 0, mm.start()) + 1

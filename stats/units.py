@@ -386,6 +386,11 @@ def _raw_parts(text: str) -> list[tuple[str | None, str, str]]:
     return out
 
 
+def units_by_key(name_key: str) -> list[AdminUnit]:
+    """Every unit whose :func:`key` is ``name_key`` ("tanan"); the parser's hot path."""
+    return _data().by_name.get(name_key, [])
+
+
 def find_units(name: str, *, level: str | None = None, structure: Structure | None = None,
                tiers: tuple[str, ...] | None = None) -> list[AdminUnit]:
     """Every unit called ``name`` (bare name, any spelling), narrowed by level/structure."""
