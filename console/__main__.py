@@ -21,8 +21,18 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--unit", default="")
     add.add_argument("--name", default="")
     sub.add_parser("list-accounts", help="list the active accounts")
+    sub.add_parser("purge", help="delete handoff conversations and turns older than "
+                   "TROLY06_RETENTION_DAYS")
     args = parser.parse_args(argv)
     url = get_settings().sqlalchemy_url
+    if args.command == "purge":
+        from datetime import UTC, datetime, timedelta
+
+        from handoff.retention import purge_before
+
+        days = get_settings().retention_days
+        print(purge_before(url, datetime.now(UTC) - timedelta(days=days)))
+        return 0
     if args.command == "list-accounts":
         for a in list_accounts(url):
             print(f"{a.username}\t{a.role}\t{a.unit or '-'}\t{a.display_name}")

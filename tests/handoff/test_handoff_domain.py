@@ -176,3 +176,23 @@ def test_proposals_need_a_second_person_and_publish_valid_yaml(url: str, tmp_pat
     assert validate_entries(kb) == []
     data = yaml.safe_load((kb / PUBLISHED_FILE).read_text(encoding="utf-8"))
     assert [e["id"] for e in data["entries"]] == ["console_doi_ten_vneid"]
+
+
+def test_retention_purges_old_closed_conversations_and_turns(url: str) -> None:
+    from datetime import timedelta
+
+    from handoff import record_turn
+    from handoff.retention import purge_before
+
+    store = HandoffStore(url)
+    old, _ = store.open("web:old", "web", "cantho")
+    store.add_message(old.id, "citizen", "câu hỏi cũ")
+    store.take(old.id, "op")
+    store.close(old.id, "op")
+    live, _ = store.open("web:live", "web", "cantho")
+    record_turn(url, "web:old", "web", "not_sure", question="cũ",
+                at=datetime.now(UTC) - timedelta(days=100))
+    record_turn(url, "web:live", "web", "answered")
+    done = purge_before(url, datetime.now(UTC) + timedelta(seconds=1))
+    assert done == {"conversations": 1, "messages": 1, "turns": 2}
+    assert store.active("web:live") is not None
