@@ -68,6 +68,8 @@ _OLD_RX = re.compile(r"\s*[(\[]?\s*\b(?:cu|truoc day|truoc sap xep)\b\s*[)\]]?\s
 _OLD_WRITTEN = re.compile(r"\s*[(\[]?\s*(?<!\w)(?:cũ|trước đây|trước sắp xếp)(?!\w)\s*[)\]]?\s*$",
                           re.IGNORECASE)
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# a parent's level word inside a name written without commas (a zero-width cut before it)
+_PARENT_RX = re.compile(r"(?<=\s)(?=(?:huyen|quan|thi xa|tinh|thanh pho|tp)\.?\s)")
 
 
 def key(name: str) -> str:
@@ -372,7 +374,10 @@ def _raw_parts(text: str) -> list[tuple[str | None, str, str]]:
     folded = fold(raw)  # same length: offsets carry over to the written text
     out = []
     start = 0
-    for m in list(re.finditer(r"[,;/]", folded)) + [None]:
+    cuts = list(re.finditer(r"[,;/]", folded))
+    if not cuts:  # "xã Đông Phú huyện Châu Thành Hậu Giang": cut before each parent level
+        cuts = [m for m in _PARENT_RX.finditer(folded) if m.start() > 0]
+    for m in cuts + [None]:
         end = m.start() if m else len(folded)
         piece, raw_piece = folded[start:end], raw[start:end]
         start = m.end() if m else end
@@ -450,6 +455,13 @@ def resolve_locality(text: str, *, on: date | None = None, province_hint: str | 
         parts.append((lvl, fname))
     if not parts:
         return Resolution("unknown", requested=raw)
+    if len(parts) > 1 and parts[-1][0] != "tỉnh":  # "… huyện Châu Thành Hậu Giang"
+        lvl, name = parts[-1]
+        words = name.split()
+        for n in range(1, min(4, len(words))):
+            if province(" ".join(words[-n:])) and _data().by_name.get(key(" ".join(words[:-n]))):
+                parts[-1:] = [(lvl, " ".join(words[:-n])), ("tỉnh", " ".join(words[-n:]))]
+                break
     first_level, first_name = parts[0]
     exact = nfc(written[0][2]).lower()
     first_level = first_level or level

@@ -175,6 +175,19 @@ def test_old_to_new_mapping_with_its_source() -> None:
     assert admin.current_province("Kiên Giang") == "An Giang"
 
 
+@pytest.mark.parametrize(("question", "new"), [
+    ("xã Đông Phú, huyện Châu Thành cũ", "xã Châu Thành, thành phố Cần Thơ"),
+    ("xã Đông Phú huyện Châu Thành tỉnh Hậu Giang", "xã Châu Thành, thành phố Cần Thơ"),
+    ("xa dong phu huyen chau thanh hau giang", "xã Châu Thành, thành phố Cần Thơ"),
+    ("phường Thuận An, thị xã Long Mỹ", "phường Long Mỹ, thành phố Cần Thơ"),
+    ("phường 1 quận 3 TP HCM", "phường Bàn Cờ, thành phố Hồ Chí Minh"),
+])
+def test_citizen_phrasings_of_old_communes(question: str, new: str) -> None:
+    answer = admin.successors(question)
+    assert answer.status == "mapped"
+    assert [u.full for u in answer.new] == [new]
+
+
 def test_2023_district_report_rolls_up_into_todays_province() -> None:
     parsed = parse(REPORTS / "chauthanh_2023-07-12.pdf")
     assert (parsed.locality, parsed.level, parsed.province) == (
