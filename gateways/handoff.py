@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +60,8 @@ class HandoffGate:
         self.hotline_default = hotline_default
         self.topic_of = topic_of or (lambda entry_id: "")
         self._flag: tuple[float, bool] = (0.0, hotline_default)
+        # its own threads: a queued message never waits behind knowledge-base answers
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="handoff")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> HandoffGate:
@@ -84,7 +87,8 @@ class HandoffGate:
     async def before(self, sender: str, channel: str, masked: str, *,
                      unit_hint: str = "") -> GateReply | None:
         """A reply that replaces the bot's, or None to let the bot answer."""
-        return await asyncio.to_thread(self._before, sender, channel, masked, unit_hint)
+        return await asyncio.get_running_loop().run_in_executor(
+            self._pool, self._before, sender, channel, masked, unit_hint)
 
     def _before(self, sender: str, channel: str, masked: str, unit_hint: str
                 ) -> GateReply | None:
@@ -136,8 +140,9 @@ class HandoffGate:
                     messages: list[dict[str, Any]], statuses: list[str], *,
                     feedback: bool = False, unit_hint: str = "") -> GateReply | None:
         """Record the turn; a reply replacing or extending the bot's, or None."""
-        return await asyncio.to_thread(self._after, sender, channel, masked, messages,
-                                       statuses, feedback, unit_hint)
+        return await asyncio.get_running_loop().run_in_executor(
+            self._pool, self._after, sender, channel, masked, messages, statuses, feedback,
+            unit_hint)
 
     def _after(self, sender: str, channel: str, masked: str, messages: list[dict[str, Any]],
                statuses: list[str], feedback: bool, unit_hint: str) -> GateReply | None:

@@ -108,7 +108,8 @@
         tr.setAttribute("data-conversation", c.id);
         tr.appendChild(el("td", c.label));
         tr.appendChild(el("td", c.channel));
-        tr.appendChild(el("td", c.unit));
+        var unit = units.filter(function (u) { return u.id === c.unit; })[0];
+        tr.appendChild(el("td", unit ? unit.name : c.unit));
         tr.appendChild(el("td", c.topic || "—"));
         tr.appendChild(el("td", (STATUS[c.status] || c.status) +
           (c.status === "queued" ? " (số " + c.position + ")" : " — " + (c.operator || "")) +
