@@ -376,7 +376,12 @@ def _raw_parts(text: str) -> list[tuple[str | None, str, str]]:
     start = 0
     cuts = list(re.finditer(r"[,;/]", folded))
     if not cuts:  # "xã Đông Phú huyện Châu Thành Hậu Giang": cut before each parent level
-        cuts = [m for m in _PARENT_RX.finditer(folded) if m.start() > 0]
+        last = 0
+        for m in _PARENT_RX.finditer(folded):
+            # never inside a name that starts like a level word ("thị xã Tịnh Biên")
+            if m.start() > 0 and _strip_level(folded[last:m.start()].strip())[1]:
+                cuts.append(m)
+                last = m.start()
     for m in cuts + [None]:
         end = m.start() if m else len(folded)
         piece, raw_piece = folded[start:end], raw[start:end]
@@ -488,8 +493,12 @@ def resolve_locality(text: str, *, on: date | None = None, province_hint: str | 
     if structure and any(c.structure == structure for c in candidates):
         candidates = [c for c in candidates if c.structure == structure]
     for p in prov_units:
-        narrowed = [c for c in candidates if _in_province(c, p)
-                    or (c.tier == "province" and c.name == p.name)]
+        # the province of the unit's own structure first ("huyện Châu Thành, tỉnh Tây Ninh"
+        # is Tây Ninh's, not Long An's that today is in Tây Ninh), today's as a fallback
+        strict = [c for c in candidates if c.tier != "province" and (
+            (same := province(p.name, c.structure)) is not None and c.province == same.name)]
+        narrowed = strict or [c for c in candidates if _in_province(c, p)]
+        narrowed += [c for c in candidates if c.tier == "province" and c.name == p.name]
         candidates = narrowed
     for lvl, name in district_names:
         dkey = key(name)

@@ -149,6 +149,19 @@ def test_ambiguous_refusal_keeps_its_candidates_through_the_sandbox() -> None:
     assert "Cần Thơ" in {c["province"] for c in info.value.candidates}
 
 
+def test_every_reporting_unit_resolves_to_itself_with_level_and_province() -> None:
+    """696 districts of 2023 and 3,321 communes of 2025, each as a report names itself."""
+    count = 0
+    for unit in admin.provinces("legacy") + admin.provinces("2025"):
+        on = date(2024, 1, 3) if unit.structure == "legacy" else date(2026, 11, 18)
+        for sub in admin.province_units(unit.name, on):
+            said = f"{sub.level} {sub.name}, {admin.province_display(sub.province, sub.structure)}"
+            res = admin.resolve_locality(said, on=on, reporting=True)
+            assert res.status == "resolved" and res.unit == sub, said
+            count += 1
+    assert count == 696 + 3321
+
+
 def test_long_my_candidates_name_both_levels() -> None:
     res = admin.resolve_locality("Long Mỹ", on=date(2024, 1, 3), reporting=True)
     assert {u.display for u in res.candidates} == {"huyện Long Mỹ", "thị xã Long Mỹ"}
