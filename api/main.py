@@ -42,10 +42,12 @@ from api.routes import (
     zalo,
 )
 from gateways.chat import ChatService
+from gateways.digest import DigestPusher
 from gateways.handoff import HandoffGate
 from gateways.handoff_delivery import Deliverer
 from gateways.media import SqlMediaStore
 from gateways.rasa_client import RasaClient
+from stats.access import get_store
 from troly06.config import Settings, get_settings
 from troly06.pii import install_log_masking
 
@@ -92,10 +94,17 @@ def create_app(settings: Settings | None = None, *,
             gate.store, telegram_base=settings.telegram_base_url,
             telegram_token=settings.telegram_token.get_secret_value(), zalo=zalo_client)
         sweeper = asyncio.create_task(_sweep(app.state.deliverer))
+        digests = DigestPusher(settings, get_store(settings.officials_file), zalo=zalo_client,
+                               media=app.state.media)
+        pushing = (asyncio.create_task(digests.loop()) if settings.digest_day and (
+            settings.telegram_token.get_secret_value() or zalo_client is not None) else None)
         try:
             yield
         finally:
             sweeper.cancel()
+            if pushing is not None:
+                pushing.cancel()
+            await digests.aclose()
             await app.state.deliverer.aclose()
             await telegram.shutdown(app)
             await zalo.shutdown(app)

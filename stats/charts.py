@@ -55,3 +55,28 @@ def chart_png(locality: str, code: str, start: date | None = None, end: date | N
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     return buf.getvalue()
+
+
+def rank_chart_png(rows: list[dict], title: str, *, limit: int = 15, width: float = 7.0,
+                   height: float = 4.0) -> bytes:
+    """A horizontal bar chart of a ranking (``RankRow.to_dict()`` rows, best first)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure as MplFigure
+
+    shown = rows[:limit][::-1]
+    fig = MplFigure(figsize=(width, height), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(1, 1, 1)
+    names = [f"{r['level']} {r['locality']}" for r in shown]
+    values = [r["value"] for r in shown]
+    ax.barh(range(len(shown)), values, color="#c0392b")
+    ax.set_yticks(range(len(shown)), names, fontsize=7)
+    for y, v in enumerate(values):
+        ax.annotate(format_vn_number(v), (v, y), textcoords="offset points", xytext=(3, -3),
+                    fontsize=7)
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3, axis="x")
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()

@@ -1,5 +1,5 @@
-"""``troly06 stats ...`` sub-commands: ingest, get, compare, rank, chart, export, init-db,
-localities.
+"""``troly06 stats ...`` sub-commands: ingest, get, compare, rank, chart, export, digest,
+init-db, localities.
 
 ``troly06 stats get --json`` prints exactly
 ``{"locality", "period_start", "period_end", "figures": {code: number}}`` where progress
@@ -173,6 +173,27 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_digest(args: argparse.Namespace) -> int:
+    """Print a provincial official's weekly digest (what the scheduler pushes)."""
+    from stats.access import get_store
+    from stats.digest import build_digest
+    from troly06.config import get_settings, today
+
+    settings = get_settings()
+    official = get_store(settings.officials_file).get(args.official)
+    if official is None:
+        raise StatsError(f"Không có cán bộ “{args.official}”.", "Unknown official.")
+    digest = build_digest(official, url=settings.sqlalchemy_url, today=args.today or today(),
+                          indicator=settings.digest_indicator)
+    if digest is None:
+        raise StatsError("Bản tổng hợp chỉ dành cho cán bộ phụ trách một tỉnh.",
+                         "Digests are for officials of exactly one province.")
+    _print(digest.text)
+    if args.chart and digest.png:
+        Path(args.chart).write_bytes(digest.png)
+    return 0
+
+
 def cmd_localities(args: argparse.Namespace) -> int:
     """List stored localities."""
     from stats.queries import list_localities
@@ -276,6 +297,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--province")
     p.add_argument("--out", required=True, help="tệp ghi ra, hoặc - cho đầu ra chuẩn (CSV)")
     p.set_defaults(func=_guard(cmd_export))
+
+    p = sub.add_parser("digest", help="bản tổng hợp tuần của một cán bộ cấp tỉnh")
+    p.add_argument("--official", required=True, help="mã cán bộ (config/officials.yaml)")
+    p.add_argument("--today", type=_date, help="ngày lập (mặc định: hôm nay)")
+    p.add_argument("--chart", help="ghi biểu đồ PNG ra tệp này")
+    p.set_defaults(func=_guard(cmd_digest))
 
     p = sub.add_parser("localities", help="danh sách địa bàn có số liệu")
     p.add_argument("--province")

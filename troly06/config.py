@@ -96,6 +96,13 @@ class Settings(BaseSettings):
     hotline_only: bool = Field(False, alias="TROLY06_HOTLINE_ONLY")  # kill switch default
     console_session_ttl_s: int = Field(8 * 3600, alias="TROLY06_CONSOLE_SESSION_TTL_SECONDS")
     unanswered_similarity: float = Field(0.88, alias="TROLY06_UNANSWERED_SIMILARITY")
+    # the last weekday of a report week (reports run Thursday–Wednesday): stats/periods.py
+    report_week_end: str = Field("wednesday", alias="TROLY06_REPORT_WEEK_END")
+    # --- weekly digest to provincial officials (stats/digest.py, gateways/digest.py) -------
+    digest_day: str = Field("thursday", alias="TROLY06_DIGEST_DAY")  # "" turns it off
+    digest_time: str = Field("08:00", alias="TROLY06_DIGEST_TIME")  # local time, HH:MM
+    digest_timezone: str = Field("Asia/Ho_Chi_Minh", alias="TROLY06_DIGEST_TIMEZONE")
+    digest_indicator: str = Field("cccd_applications_total", alias="TROLY06_DIGEST_INDICATOR")
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -117,3 +117,17 @@ def test_export_csv_and_xlsx_hold_every_current_figure(data_dir: Path, tmp_path:
     assert list(xrows[0]) == header and len(xrows) > len(table)  # every week, not just one
     bad = run(["export", "--format", "xlsx", "--out", "-"], data_dir)
     assert bad.returncode != 0  # XLSX is never written to a terminal
+
+
+def test_digest_of_a_provincial_official_and_refusal_for_a_city_one(data_dir: Path,
+                                                                    tmp_path: Path) -> None:
+    env = {"TROLY06_OFFICIALS_FILE": str(REPORTS.parent / "officials_test.yaml")}
+    chart = tmp_path / "d.png"
+    proc = run(["digest", "--official", "haugiang-telegram", "--today", "2023-07-13",
+                "--chart", str(chart)], data_dir, **env)
+    assert proc.returncode == 0, proc.stderr
+    assert "Hậu Giang" in proc.stdout and "06/7–12/7/2023" in proc.stdout
+    assert "Ngã Bảy" in proc.stdout and "chưa gửi báo cáo" in proc.stdout
+    assert chart.read_bytes()[:4] == b"\x89PNG"
+    city = run(["digest", "--official", "ngabay-telegram"], data_dir, **env)
+    assert city.returncode != 0
