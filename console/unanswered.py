@@ -66,9 +66,9 @@ def group(items: list[Item], encode: Encode, threshold: float = 0.88) -> list[Gr
     (cosine to the group's first question), else starts one; largest groups first."""
     if not items:
         return []
-    vectors = np.asarray(encode([i.text for i in items]), dtype=np.float32)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    vectors = vectors / np.where(norms == 0, 1, norms)
+    raw = np.asarray(encode([i.text for i in items]), dtype=np.float32)
+    norms = np.linalg.norm(raw, axis=1, keepdims=True)
+    vectors = raw / np.where(norms == 0, 1, norms)
     groups: list[Group] = []
     heads: list[np.ndarray] = []
     for item, vec in zip(items, vectors, strict=True):

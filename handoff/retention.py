@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from handoff.db import engine
+from handoff.db import engine, rowcount
 from handoff.models import Conversation, Message, Turn
 
 
@@ -18,10 +18,9 @@ def purge_before(url: str, cutoff: datetime) -> dict[str, int]:
     with Session(engine(url)) as s:
         old = select(Conversation.id).where(Conversation.status == "closed",
                                             Conversation.closed_at < cutoff)
-        messages = s.execute(delete(Message).where(Message.conversation_id.in_(old))).rowcount
-        conversations = s.execute(delete(Conversation).where(
-            Conversation.status == "closed", Conversation.closed_at < cutoff)).rowcount
-        turns = s.execute(delete(Turn).where(Turn.at < cutoff)).rowcount
+        messages = rowcount(s.execute(delete(Message).where(Message.conversation_id.in_(old))))
+        conversations = rowcount(s.execute(delete(Conversation).where(
+            Conversation.status == "closed", Conversation.closed_at < cutoff)))
+        turns = rowcount(s.execute(delete(Turn).where(Turn.at < cutoff)))
         s.commit()
-    return {"conversations": int(conversations or 0), "messages": int(messages or 0),
-            "turns": int(turns or 0)}
+    return {"conversations": conversations, "messages": messages, "turns": turns}

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from handoff.db import aware, engine, now
+from handoff.db import aware, engine, now, rowcount
 from handoff.models import Conversation, Message
 
 ACTIVE = ("queued", "assigned")
@@ -193,9 +193,9 @@ class HandoffStore:
 
     def _transition(self, conversation_id: int, where: Any, **values: Any) -> ConversationView:
         with self._session() as s:
-            done = s.execute(update(Conversation).where(
+            done = rowcount(s.execute(update(Conversation).where(
                 Conversation.id == conversation_id, where)
-                .values(revision=Conversation.revision + 1, **values)).rowcount
+                .values(revision=Conversation.revision + 1, **values)))
             s.commit()
             if not done:
                 row = s.get(Conversation, conversation_id)
@@ -251,9 +251,9 @@ class HandoffStore:
         """Mark one message delivered before sending it; False when another replica did
         (at most one replica sends it; :meth:`unclaim` after a failed send)."""
         with self._session() as s:
-            done = s.execute(update(Message).where(Message.id == message_id,
-                                                   Message.delivered_at.is_(None))
-                             .values(delivered_at=now())).rowcount
+            done = rowcount(s.execute(update(Message).where(
+                Message.id == message_id, Message.delivered_at.is_(None))
+                .values(delivered_at=now())))
             s.commit()
             return bool(done)
 

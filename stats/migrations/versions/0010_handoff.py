@@ -3,19 +3,15 @@ chat turns (for analytics and unanswered questions), console accounts, audit log
 (the kill switch) and knowledge-base proposals.
 
 Revision ID: handoff_0010
-Revises: stats_0003
+Revises: stats_0004
 Create Date: 2026-12-01
 """
-
-from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "handoff_0010"
-# stats_0004 is being written alongside; chain after it when it is there
-down_revision = ("stats_0004" if Path(__file__).with_name("0004_units_extra_figures.py").exists()
-                 else "stats_0003")
+down_revision = "stats_0004"
 branch_labels = None
 depends_on = None
 
