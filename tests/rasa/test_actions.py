@@ -230,3 +230,14 @@ async def test_stats_form_question_offers_the_officials_places() -> None:
     dispatcher, _ = await _run(ActionAskLocality(), make_tracker("thongke", "stats_query",
                                                                  identity=NGABAY))
     assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["thành phố Ngã Bảy"]
+
+
+async def test_unit_change_answers_citizens_with_the_mapping_source() -> None:
+    from actions.admin_units import ActionUnitChange
+
+    dispatcher, events = await _run(ActionUnitChange(), make_tracker(
+        "xã Đông Phú, huyện Châu Thành, tỉnh Hậu Giang cũ nay thuộc xã nào?", "ask_unit_change"))
+    reply = texts(dispatcher)
+    assert "thành phố Cần Thơ" in reply and "Nguồn:" in reply
+    assert {"event": "slot", "name": "last_answer_kind", "value": "units:mapped",
+            "timestamp": None} in events

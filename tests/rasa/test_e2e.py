@@ -128,3 +128,9 @@ def test_every_command_of_the_vocabulary_reaches_its_intent(stack: Stack) -> Non
             if intent != command.intent:
                 wrong.append((word, intent, command.intent))
     assert wrong == []
+
+
+def test_citizen_asks_where_an_old_commune_belongs_now(stack: Stack) -> None:
+    text = text_of(say(stack, "e2e-units",
+                       "xã Đông Phú huyện Châu Thành tỉnh Hậu Giang cũ nay thuộc xã nào?"))
+    assert "Cần Thơ" in text and "Nguồn:" in text, text
