@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from handoff.db import aware, engine, now, rowcount
@@ -116,7 +117,14 @@ class HandoffStore:
                                status="queued", after_hours=after_hours, created_at=now(),
                                revision=1)
             s.add(row)
-            s.commit()
+            try:
+                s.commit()
+            except IntegrityError:  # another replica opened it a moment ago
+                s.rollback()
+                current = self.active(sender)
+                if current is None:
+                    raise
+                return current, False
             return _view(row), True
 
     def add_message(self, conversation_id: int, author: str, text: str, *,

@@ -111,6 +111,12 @@ def test_widget_citizen_and_console_operator(server: LiveServer, browser) -> Non
     op.locator("#conv-messages li.msg-operator", has_text=REPLY).wait_for()
     shot(op, "conversation")
 
+    # a new request shows up in the operator's queue by itself (SSE, no reload)
+    with httpx.Client(base_url=server.url, timeout=60) as api:
+        api.post("/api/chat", json={"sender": "w-live", "message": "gặp cán bộ"})
+    op.get_by_role("button", name=re.compile("^Tiếp nhận cuộc trò chuyện web-")).wait_for(
+        timeout=15_000)
+
     citizen.locator(".t06-agent", has_text=REPLY).wait_for(timeout=15_000)
     # nothing but the operator's messages arrived: the taken notice and the reply
     assert citizen.locator(".t06-bot").count() == bots + 2

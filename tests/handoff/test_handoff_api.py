@@ -130,6 +130,11 @@ def test_refusals_are_clear_and_lose_nothing(app: Any, settings: Settings) -> No
     assert citizen.post("/api/chat", json={"sender": "w-bad", "message": "   "}).status_code == 422
     assert citizen.post("/api/chat", json={"sender": "w-bad", "message": "b" * 3000}
                         ).status_code == 413
+    assert citizen.get("/api/chat/inbox", params={"sender": "w-bad", "after": -1}
+                       ).status_code == 422
+    assert citizen.get("/api/chat/inbox").status_code == 422
+    assert citizen.get("/api/chat/inbox", params={"sender": "nobody"}).json() == {
+        "status": None, "messages": []}
     chat(citizen, "w-bad", "còn đó không ạ")
     texts = [m["text"] for m in op.get(base).json()["messages"] if m["author"] == "citizen"]
     assert texts == ["nói chuyện với người thật", "còn đó không ạ"]

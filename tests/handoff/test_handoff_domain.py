@@ -196,3 +196,14 @@ def test_retention_purges_old_closed_conversations_and_turns(url: str) -> None:
     done = purge_before(url, datetime.now(UTC) + timedelta(seconds=1))
     assert done == {"conversations": 1, "messages": 1, "turns": 2}
     assert store.active("web:live") is not None
+
+
+def test_two_replicas_opening_at_once_share_one_conversation(url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    stores = [HandoffStore(url) for _ in range(2)]
+    with ThreadPoolExecutor(8) as pool:
+        views = list(pool.map(lambda i: stores[i % 2].open("zalo:9", "zalo", "cantho")[0].id,
+                              range(16)))
+    assert len(set(views)) == 1
+    assert len(stores[0].queue()) == 1

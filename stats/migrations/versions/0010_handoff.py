@@ -36,6 +36,11 @@ def upgrade() -> None:
     op.create_index("ix_handoff_conv_sender_status", "handoff_conversations",
                     ["sender", "status"])
     op.create_index("ix_handoff_conv_unit_status", "handoff_conversations", ["unit", "status"])
+    # one open conversation per sender, even when two replicas open one at the same moment
+    op.create_index("uq_handoff_conv_open_sender", "handoff_conversations", ["sender"],
+                    unique=True,
+                    sqlite_where=sa.text("status IN ('queued', 'assigned')"),
+                    postgresql_where=sa.text("status IN ('queued', 'assigned')"))
     op.create_table(
         "handoff_messages",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -112,6 +117,7 @@ def downgrade() -> None:
     op.drop_table("chat_turns")
     op.drop_index("ix_handoff_msg_conv", table_name="handoff_messages")
     op.drop_table("handoff_messages")
+    op.drop_index("uq_handoff_conv_open_sender", table_name="handoff_conversations")
     op.drop_index("ix_handoff_conv_unit_status", table_name="handoff_conversations")
     op.drop_index("ix_handoff_conv_sender_status", table_name="handoff_conversations")
     op.drop_table("handoff_conversations")
