@@ -25,7 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 INPUTS = ["bot/config.yml", "bot/domain.yml", "nlu_data", "bot/nlu", "troly06/pii.py",
-          "troly06/commands.py", "troly06/commands.yaml"]
+          "troly06/commands.py", "troly06/commands.yaml", "troly06/vitext.py",
+          "troly06/vi_abbreviations.yaml"]
 
 
 def input_files(root: Path = ROOT) -> list[Path]:

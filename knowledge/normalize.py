@@ -2,22 +2,29 @@
 
 Steps (:func:`normalize`): Unicode NFC, lower-case, tone-mark placement and spacing as
 underthesea's ``text_normalize`` does ("hoà" -> "hòa"), teen-code / abbreviation expansion
-from ``knowledge/abbreviations.yaml`` ("ko dk dc cccd" -> "không đăng ký được căn cước
-công dân"), whitespace collapse. :func:`fold` additionally strips diacritics (đ -> d) for
-the lexical retriever, so "lam can cuoc o dau" and "làm căn cước ở đâu" meet.
-Optional underthesea word segmentation is available through ``segment=True``.
+with the project's one map (:mod:`troly06.vitext`, ``troly06/vi_abbreviations.yaml``: "ko dk
+dc cccd" -> "không đăng ký được căn cước công dân"), whitespace collapse. :func:`fold`
+additionally strips diacritics (đ -> d) for the lexical retriever, so "lam can cuoc o dau"
+and "làm căn cước ở đâu" meet. Optional underthesea word segmentation is available through
+``segment=True``.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
-from pathlib import Path
 
-import yaml
+from troly06.vitext import (
+    ABBREVIATIONS_FILE,
+    abbreviations,
+    expand_abbreviations,
+    folded_words,
+    strip_diacritics,
+)
 
-ABBREVIATIONS_FILE = Path(__file__).resolve().parent / "abbreviations.yaml"
+__all__ = ["ABBREVIATIONS_FILE", "expand_abbreviations", "fold", "fold_normalized",
+           "fold_spelling", "folded_words", "load_abbreviations", "normalize",
+           "segment_words", "strip_diacritics", "tokens"]
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _SPACE = re.compile(r"\s+")
@@ -25,34 +32,9 @@ _SPACE = re.compile(r"\s+")
 _NOISE = re.compile(r"[^\w\s.,;:?!%/()\-+]", re.UNICODE)
 
 
-@lru_cache(maxsize=1)
 def load_abbreviations(path: str | None = None) -> dict[str, str]:
-    """Read the abbreviation map (keys lower-case NFC, possibly several tokens)."""
-    file = Path(path) if path else ABBREVIATIONS_FILE
-    data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    raw = data.get("abbreviations", {}) or {}
-    return {
-        unicodedata.normalize("NFC", str(k)).lower().strip():
-        unicodedata.normalize("NFC", str(v)).lower().strip()
-        for k, v in raw.items()
-    }
-
-
-@lru_cache(maxsize=1)
-def _abbreviation_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
-    mapping = load_abbreviations()
-    # Longest keys first so "vn eid" wins over a shorter overlapping key.
-    keys = sorted(mapping, key=len, reverse=True)
-    alternatives = "|".join(r"\s+".join(map(re.escape, k.split())) for k in keys)
-    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.UNICODE)
-    lookup = {" ".join(k.split()): v for k, v in mapping.items()}
-    return pattern, lookup
-
-
-def expand_abbreviations(text: str) -> str:
-    """Replace whole-token abbreviations in lower-case ``text`` by their expansion."""
-    pattern, lookup = _abbreviation_pattern()
-    return pattern.sub(lambda m: lookup.get(" ".join(m.group(0).split()), m.group(0)), text)
+    """The one abbreviation map (:func:`troly06.vitext.abbreviations`)."""
+    return abbreviations(path)
 
 
 def _tone_normalize(text: str) -> str:
@@ -65,14 +47,6 @@ def _tone_normalize(text: str) -> str:
         return str(text_normalize(text))
     except Exception:  # noqa: BLE001 - odd input must never break a query
         return text
-
-
-def strip_diacritics(text: str) -> str:
-    """Remove Vietnamese diacritics: "Đăng ký thường trú" -> "Dang ky thuong tru"."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return unicodedata.normalize("NFC", stripped)
 
 
 def normalize(text: str, segment: bool = False) -> str:
@@ -110,12 +84,6 @@ def fold_normalized(normalized: str) -> str:
 def fold(text: str, segment: bool = False) -> str:
     """:func:`normalize` then strip diacritics (and unify i/y): the lexical view of ``text``."""
     return fold_spelling(strip_diacritics(normalize(text, segment=segment)))
-
-
-def folded_words(text: str) -> str:
-    """``" w1 w2 … "``: the lower-case, diacritic-free words of ``text`` padded with spaces,
-    so a cue matches whole words with ``f" {cue} " in folded_words(text)``."""
-    return " " + " ".join(_TOKEN.findall(strip_diacritics(text.lower()))) + " "
 
 
 def segment_words(text: str) -> str:

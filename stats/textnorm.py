@@ -1,53 +1,24 @@
-"""Length-preserving Vietnamese text folding used by the parser and locality matching.
+"""Text keys of the statistics: locality keys and dates written in words.
 
-:func:`fold` lower-cases text and strips every diacritic ("Đề án" -> "de an", OCR's
-"ƯBND" -> "ubnd") while keeping one output character per input character, so a match
-found in the folded text can be cut from the original text at the same offsets.
+:func:`fold` and :func:`nfc` are the project's one Vietnamese text module's
+(:mod:`troly06.vitext`): length-preserving folding ("Đề án" -> "de an", OCR's "ƯBND" ->
+"ubnd"), so a match found in folded text can be cut from the original at the same offsets.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from troly06.vitext import fold, nfc
+
+__all__ = ["fold", "locality_key", "nfc", "words_to_dates"]
 
 
-def _build_table() -> dict[int, int]:
-    table: dict[int, int] = {}
-    ranges = [(0x00C0, 0x024F), (0x0300, 0x036F), (0x1E00, 0x1EFF)]
-    for lo, hi in ranges:
-        for cp in range(lo, hi + 1):
-            ch = chr(cp)
-            if unicodedata.combining(ch):
-                table[cp] = ord(" ")  # stray combining mark (decomposed input): blank it
-                continue
-            base = unicodedata.normalize("NFD", ch)[0].lower()
-            if len(base) == 1 and base.isascii():
-                table[cp] = ord(base)
-    for src, dst in {"đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "ư": "u", "Ư": "u",
-                     "ơ": "o", "Ơ": "o", "\u00a0": " ", "\u2013": "-", "\u2014": "-",
-                     "\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"}.items():
-        table[ord(src)] = ord(dst)
-    for cp in range(ord("A"), ord("Z") + 1):
-        table[cp] = cp + 32
-    return table
-
-
-_TABLE = _build_table()
 _SPACES = re.compile(r"\s+")
 _LOCALITY_PREFIX = re.compile(
     r"^(?:thanh pho|tp\.?|thi xa|tx\.?|huyen|quan|q\.|tinh|t\.|h\.|ubnd|uy ban nhan dan"
     r"|phuong|p\.|xa|thi tran|tt\.|dac khu)\s+"
 )
-
-
-def fold(text: str) -> str:
-    """Lower-case ``text`` and strip diacritics, one output char per input char."""
-    return text.translate(_TABLE)
-
-
-def nfc(text: str) -> str:
-    """Return ``text`` in Unicode NFC (the project's canonical form)."""
-    return unicodedata.normalize("NFC", text)
 
 
 def locality_key(name: str) -> str:

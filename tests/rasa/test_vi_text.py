@@ -18,6 +18,14 @@ def test_teen_code_is_expanded() -> None:
     assert normalize_text("ntn") == "nhu the nao"
 
 
+def test_one_map_for_the_nlu_and_the_knowledge_base() -> None:
+    """"dk" is "đăng ký" and "mk" is "mật khẩu" to both (they used to disagree)."""
+    from knowledge.normalize import normalize
+
+    assert normalize_word("dk") == "dang ky" and "đăng ký" in normalize("dk tạm trú")
+    assert normalize_word("mk") == "mat khau" and "mật khẩu" in normalize("quên mk vneid")
+
+
 def test_feedback_emoji_become_words() -> None:
     assert normalize_word("👍") == "emoji_thumbs_up"
     assert normalize_word("👎") == "emoji_thumbs_down"
