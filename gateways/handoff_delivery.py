@@ -16,7 +16,6 @@ import httpx
 
 from gateways.text import split_text
 from handoff import HandoffStore
-from troly06.pii import mask_pii
 
 log = logging.getLogger(__name__)
 PUSHED = ("telegram", "zalo")
@@ -49,8 +48,8 @@ class Deliverer:
                 sent += 1
             except Exception:  # noqa: BLE001 - kept for the next sweep
                 self.store.unclaim(message.id)
-                log.warning("handoff delivery on %s failed for conversation %s: %s",
-                            view.channel, conversation_id, mask_pii(repr(message.id)))
+                log.warning("handoff delivery on %s failed for conversation %s (message %s)",
+                            view.channel, conversation_id, message.id)
                 break
         return sent
 

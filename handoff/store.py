@@ -92,10 +92,11 @@ class HandoffStore:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine = engine(url)
 
     def _session(self) -> Session:
-        return Session(self.engine, expire_on_commit=False)
+        # the schema is checked on first use, not at start: a database that is down at
+        # start does not keep the API from serving (the gateway then lets the bot answer)
+        return Session(engine(self.url), expire_on_commit=False)
 
     # ---- the citizen's side --------------------------------------------------------------
     def active(self, sender: str) -> ConversationView | None:
