@@ -18,7 +18,7 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from stats.catalogue import Indicator, load_catalogue, resolve_code
@@ -42,10 +42,18 @@ def _level_of(name: str) -> str | None:
 
 
 def resolve_locality(session: Session, name: str) -> Locality:
-    """The stored locality for "Ngã Bảy", "TP Ngã Bảy", "nga bay", "thành phố Ngã Bảy"."""
+    """The stored locality for "Ngã Bảy", "TP Ngã Bảy", "nga bay", "thành phố Ngã Bảy", or
+    "phường Tân An, Cần Thơ": a last part after a comma names the province (then or today),
+    which settles a name several provinces share."""
+    parts = [p.strip() for p in name.split(",") if p.strip()]
+    name = parts[0] if parts else name
+    province = locality_key(parts[-1]) if len(parts) > 1 else ""
     key = locality_key(name)
     level = _level_of(name)
     rows = list(session.scalars(select(Locality).where(Locality.key == key)))
+    if province and len(rows) > 1:
+        rows = [r for r in rows if province in (locality_key(r.province or ""),
+                                                locality_key(r.current_province or ""))]
     if not rows:
         every = list(session.scalars(select(Locality)))
         for row in every:
@@ -326,16 +334,28 @@ def rank(code: str, start: date, end: date | None = None, province: str | None =
     is_pair = f"{code}_done" in cat.by_code
     wanted = {f"{code}_done", f"{code}_target"} if is_pair else {code}
     with session_scope(url) as session:
-        query = select(Locality)
+        # plain columns, not ORM objects: a national ranking covers thousands of units
+        query = select(Locality.id, Locality.name, Locality.level, Locality.province)
         if province:
             name = resolve_province(session, province)
             if name is None:
                 raise UnknownLocality(f"Chưa có số liệu của tỉnh “{nfc(province)}”.",
                                       f"Unknown province {province!r}.")
             query = query.where(_of_province(name))
-        locs = {loc.id: loc for loc in session.scalars(query)}
-        data = _load(session, list(locs), start, end, wanted)
-    scored: list[tuple[float, Locality]] = []
+        locs = {row.id: row for row in session.execute(query)}
+        if not is_pair and cat.get(code).kind == "weekly":
+            # a weekly figure is the sum over the period's reports: summed by the database
+            summed = (select(Report.locality_id, func.sum(Figure.value))
+                      .join(Figure, Figure.report_id == Report.id)
+                      .where(Report.superseded.is_(False), Report.period_end >= start,
+                             Report.period_end <= end, Figure.code == code)
+                      .group_by(Report.locality_id))
+            scored = [(total, locs[lid]) for lid, total in session.execute(summed)
+                      if lid in locs]
+            return _ranked(scored, ascending, limit, is_pair)
+        # without a province every unit counts: no IN list of thousands of ids
+        data = _load(session, list(locs) if province else [], start, end, wanted)
+    scored: list[tuple[float, Any]] = []
     for lid, rows in data.items():
         if lid not in locs:
             continue
@@ -345,6 +365,11 @@ def rank(code: str, start: date, end: date | None = None, province: str | None =
                 scored.append((progress[code]["percent"], locs[lid]))
         elif code in figures:
             scored.append((figures[code], locs[lid]))
+    return _ranked(scored, ascending, limit, is_pair)
+
+
+def _ranked(scored: list[tuple[float, Any]], ascending: bool, limit: int | None,
+            is_pair: bool) -> list[RankRow]:
     scored.sort(key=lambda sv: (sv[0] if ascending else -sv[0], sv[1].name))
     if limit:
         scored = scored[:limit]

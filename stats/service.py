@@ -131,7 +131,10 @@ class StatsService:
         if not decision.allowed or decision.unit is None:
             return StatsReply("forbidden", say("stats.forbidden", locality=locality),
                               replace(context, locality=None))
-        place = decision.unit.display
+        unit = decision.unit
+        # the province settles a name several provinces share ("phường Tân An")
+        place = unit.display if unit.is_province or not unit.province else \
+            f"{unit.display}, {unit.province}"
         context = replace(context, locality=place, indicators=codes)
         try:
             if request.kind == "trend":
@@ -151,7 +154,7 @@ class StatsService:
             context = replace(context, period=period)
             if request.kind == "compare":
                 return self._compare(place, period, context)
-            return self._figures(place, period, context)
+            return self._figures(place, period, context, province=unit.is_province)
         except StatsError as exc:
             status: Status = "no_data" if exc.code.startswith("unknown") else "error"
             return StatsReply(status, exc.message_vi, context, data={"error": exc.code})
@@ -166,13 +169,14 @@ class StatsService:
             return None
         return (ref.period_start, ref.period_end) if ref else None
 
-    def _figures(self, place: str, period: tuple[date, date],
-                 context: StatsContext) -> StatsReply:
+    def _figures(self, place: str, period: tuple[date, date], context: StatsContext, *,
+                 province: bool = False) -> StatsReply:
         from stats.formatting import summarize_figures
-        from stats.queries import get_figures
+        from stats.queries import get_figures, province_total
 
         codes = list(context.indicators) or None
-        result = get_figures(place, period[0], period[1], codes, url=self.url)
+        query = province_total if province else get_figures
+        result = query(place, period[0], period[1], codes, url=self.url)
         status: Status = "ok" if result.reports else "no_data"
         return StatsReply(status, summarize_figures(result, codes), context,
                           data=result.to_dict(),
@@ -212,8 +216,12 @@ class StatsService:
         period = (self.period_of(request.period, request.text) or context.period
                   or self.period_of("tuần này"))
         assert period is not None
-        rows = [r for r in rank(code, period[0], period[1], url=self.url)
-                if _sees(official, r)]
+        # one province's officials rank within it (the database narrows, not Python)
+        within = official.provinces[0] if len(official.provinces) == 1 and not \
+            official.units and not official.everything else None
+        rows = rank(code, period[0], period[1], province=within, url=self.url)
+        if not official.everything:
+            rows = [r for r in rows if _sees(official, r)]
         context = replace(context, period=period)
         return StatsReply("ok" if rows else "no_data",
                           summarize_rank(code, rows, period[0], period[1]), context,
