@@ -31,8 +31,9 @@ def names() -> list[str]:
             on = None if structure == "2025" else date(2024, 12, 31)
             for unit in units.province_units(prov.name, on, tier=tier):  # type: ignore[arg-type]
                 found.add(unit.display)
-                # the bare name too ("Tân An"), unless it is one word or a number ("phường 1")
-                if len(unit.name.split()) >= 2 and not unit.name[0].isdigit():
+                # bare names only for the ~700 old districts: thousands of bare commune names
+                # ("Hòa Bình", "Thống Nhất") are everyday words and would mark chat as places
+                if tier == "district" and not unit.name[0].isdigit():
                     found.add(unit.name)
     out = set()
     for name in found:

@@ -39,10 +39,14 @@ def chart_png(locality: str, code: str, start: date | None = None, end: date | N
     if points:
         xs = list(range(len(points)))
         ys = [p.value for p in points]
-        ax.plot(xs, ys, marker="o", color="#c0392b")
-        ax.set_xticks(xs, [p.label for p in points], rotation=45 if len(xs) > 8 else 0,
-                      fontsize=8)
-        for x, y in zip(xs, ys, strict=True):
+        ax.plot(xs, ys, marker="o" if len(xs) <= 26 else None, color="#c0392b")
+        # a year of weeks: every 4th label, and only the last, highest and lowest values
+        step = 1 if len(xs) <= 12 else 4
+        ticks = xs[::step] if xs[-1] in xs[::step] else [*xs[::step], xs[-1]]
+        ax.set_xticks(ticks, [points[i].label for i in ticks],
+                      rotation=45 if len(ticks) > 8 else 0, fontsize=8)
+        marked = set(xs) if len(xs) <= 12 else {xs[-1], ys.index(max(ys)), ys.index(min(ys))}
+        for x, y in ((x, y) for x, y in zip(xs, ys, strict=True) if x in marked):
             ax.annotate(format_vn_number(y) + ("%" if is_pair else ""), (x, y),
                         textcoords="offset points", xytext=(0, 5), ha="center", fontsize=7)
     else:

@@ -132,7 +132,11 @@ def summarize_figures(result: FiguresResult, codes: Iterable[str] | None = None)
         head = (f"Số liệu {result.locality_display}, kỳ {period} "
                 f"({len(result.reports)} báo cáo tuần; số trong tuần cộng dồn, số lũy kế và "
                 f"tiến độ lấy theo báo cáo mới nhất):")
-    return "\n".join([head, *("- " + line for line in lines), sources_text(result)])
+    units = [say("stats.reported_by", n=len(result.localities),
+                 names=", ".join(result.localities[:12])
+                 + (say("stats.missing_more", n=len(result.localities) - 12)
+                    if len(result.localities) > 12 else ""))] if result.localities else []
+    return "\n".join([head, *("- " + line for line in lines), *units, sources_text(result)])
 
 
 def _period_label(result: FiguresResult) -> str:

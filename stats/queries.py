@@ -334,25 +334,32 @@ def rank(code: str, start: date, end: date | None = None, province: str | None =
     is_pair = f"{code}_done" in cat.by_code
     wanted = {f"{code}_done", f"{code}_target"} if is_pair else {code}
     with session_scope(url) as session:
-        # plain columns, not ORM objects: a national ranking covers thousands of units
-        query = select(Locality.id, Locality.name, Locality.level, Locality.province)
+        where = []
         if province:
             name = resolve_province(session, province)
             if name is None:
                 raise UnknownLocality(f"Chưa có số liệu của tỉnh “{nfc(province)}”.",
                                       f"Unknown province {province!r}.")
-            query = query.where(_of_province(name))
-        locs = {row.id: row for row in session.execute(query)}
+            where.append(_of_province(name))
         if not is_pair and cat.get(code).kind == "weekly":
-            # a weekly figure is the sum over the period's reports: summed by the database
-            summed = (select(Report.locality_id, func.sum(Figure.value))
-                      .join(Figure, Figure.report_id == Report.id)
-                      .where(Report.superseded.is_(False), Report.period_end >= start,
-                             Report.period_end <= end, Figure.code == code)
-                      .group_by(Report.locality_id))
-            scored = [(total, locs[lid]) for lid, total in session.execute(summed)
-                      if lid in locs]
+            # a weekly figure is the sum over the period's reports, summed by the database:
+            # the period's reports first (index on period_end), then their one figure each
+            # (unique index report_id+code), not every report's figure of that code
+            reports = (select(Report.id, Report.locality_id)
+                       .where(Report.superseded.is_(False), Report.period_end >= start,
+                              Report.period_end <= end).subquery())
+            summed = (select(Locality.name, Locality.level, Locality.province,
+                             func.sum(Figure.value))
+                      .select_from(reports)
+                      .join(Figure, Figure.report_id == reports.c.id)
+                      .join(Locality, Locality.id == reports.c.locality_id)
+                      .where(func.coalesce(Figure.code, "") == code, *where)  # not code's index
+                      .group_by(Locality.id))
+            scored = [(row[3], row) for row in session.execute(summed)]
             return _ranked(scored, ascending, limit, is_pair)
+        # plain columns, not ORM objects: a national ranking covers thousands of units
+        query = select(Locality.id, Locality.name, Locality.level, Locality.province)
+        locs = {row.id: row for row in session.execute(query.where(*where))}
         # without a province every unit counts: no IN list of thousands of ids
         data = _load(session, list(locs) if province else [], start, end, wanted)
     scored: list[tuple[float, Any]] = []

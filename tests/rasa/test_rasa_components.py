@@ -26,7 +26,8 @@ def checks(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 def test_lemmas_are_the_same_with_and_without_diacritics(checks: dict) -> None:
     with_marks, without = checks["lemmas"][0], checks["lemmas"][1]
-    assert with_marks == without == ["cap", "doi", "cccd", "o", "nga", "bay"]
+    # "cccd" is expanded by the one abbreviation map, as the knowledge base expands it
+    assert with_marks == without == ["cap", "doi", "can cuoc cong dan", "o", "nga", "bay"]
     assert checks["texts"][0][0] == "Cấp"  # entity values keep the user's spelling
 
 
