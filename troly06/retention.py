@@ -31,7 +31,8 @@ def tracker_url(settings: Settings) -> str:
 
 
 def purge(settings: Settings, *, days: int, now: float | None = None) -> dict[str, int]:
-    """Delete tracker events and feedback older than ``days``; rows removed per table."""
+    """Delete tracker events, feedback, closed handoff conversations and chat turns older
+    than ``days``; rows removed per table."""
     current = time.time() if now is None else now
     cutoff = current - days * 86400
     removed: dict[str, int] = {}
@@ -55,4 +56,8 @@ def purge(settings: Settings, *, days: int, now: float | None = None) -> dict[st
         removed["feedback"] = conn.execute(
             table.delete().where(  # type: ignore[attr-defined]
                 Feedback.created_at < limit)).rowcount or 0
+    # closed handoff conversations, their messages and the chat turns (handoff/retention.py)
+    from handoff.retention import purge_before
+
+    removed.update(purge_before(settings.sqlalchemy_url, limit))
     return removed

@@ -17,7 +17,7 @@
   var api = (script.getAttribute("data-api") || scriptUrl.origin).replace(/\/+$/, "");
   var title = script.getAttribute("data-title") || "Trợ lý Đề án 06";
   var greeting = script.getAttribute("data-greeting") ||
-    "Xin chào! Tôi có thể giúp gì về VNeID, thẻ căn cước, cư trú hay dịch vụ công trực tuyến?";
+    "Xin chào! Mình có thể giúp gì cho bạn về VNeID, thẻ căn cước, cư trú hay dịch vụ công trực tuyến?";
   var suggestions = (script.getAttribute("data-suggestions") ||
     "Làm thẻ căn cước cần giấy tờ gì?|Kích hoạt VNeID mức 2 thế nào?|Đăng ký thường trú online")
     .split("|").filter(Boolean);

@@ -207,3 +207,28 @@ def test_two_replicas_opening_at_once_share_one_conversation(url: str) -> None:
                               range(16)))
     assert len(set(views)) == 1
     assert len(stores[0].queue()) == 1
+
+
+def test_the_privacy_purge_command_covers_handoff_conversations(tmp_path: Path) -> None:
+    """``troly06 privacy purge`` (troly06.retention.purge) also removes closed handoff
+    conversations and chat turns past the retention period; open ones stay."""
+    from datetime import timedelta
+
+    from handoff import record_turn
+    from troly06.config import settings_env
+    from troly06.retention import purge
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    with settings_env({"DATABASE_URL": url, "RASA_TRACKER_DB": str(tmp_path / "t.db"),
+                       "TROLY06_DATA_DIR": str(tmp_path / "var")}) as settings:
+        store = HandoffStore(url)
+        old, _ = store.open("web:old", "web", "cantho")
+        store.take(old.id, "op")
+        store.close(old.id, "op")
+        store.open("web:live", "web", "cantho")
+        record_turn(url, "web:old", "web", "not_sure", question="cũ",
+                    at=datetime.now(UTC) - timedelta(days=100))
+        future = (datetime.now(UTC) + timedelta(days=1)).timestamp()
+        removed = purge(settings, days=0, now=future)
+    assert removed["conversations"] == 1 and removed["turns"] >= 1
+    assert HandoffStore(url).active("web:live") is not None
