@@ -95,6 +95,13 @@ async def _rasa(chat: ChatService, settings: Settings) -> str:
     return "ok"
 
 
+def _answer(parts: dict[str, bool]) -> JSONResponse:
+    """200 with every part up, else 503 "degraded", listing each part."""
+    healthy = all(parts.values())
+    body = HealthOut(status="ok" if healthy else "degraded", parts=parts)
+    return JSONResponse(body.model_dump(), status_code=200 if healthy else 503)
+
+
 @router.get("/health", response_model=HealthOut,
             responses={503: {"model": HealthOut, "description": "Một phần chưa sẵn sàng"}},
             summary="Tình trạng hệ thống / Health")
@@ -109,10 +116,7 @@ async def get_health(request: Request, settings: SettingsDep, chat: ChatDep) -> 
             _timed("knowledge_base", asyncio.to_thread(_check_kb)),
         ))
 
-    parts = await _cached(request, "all", compute)
-    healthy = all(parts.values())
-    body = HealthOut(status="ok" if healthy else "degraded", parts=parts)
-    return JSONResponse(body.model_dump(), status_code=200 if healthy else 503)
+    return _answer(await _cached(request, "all", compute))
 
 
 @router.get("/health/ready", response_model=HealthOut,
@@ -132,10 +136,7 @@ async def get_ready(request: Request, settings: SettingsDep) -> JSONResponse:
             _timed("knowledge_base", asyncio.to_thread(_check_kb)),
         ))
 
-    parts = await _cached(request, "ready", compute)
-    ready = all(parts.values())
-    body = HealthOut(status="ok" if ready else "degraded", parts=parts)
-    return JSONResponse(body.model_dump(), status_code=200 if ready else 503)
+    return _answer(await _cached(request, "ready", compute))
 
 
 @router.get("/health/live", summary="Tiến trình còn chạy / Liveness")

@@ -17,22 +17,15 @@ import pytest
 from api.main import create_app
 from knowledge import answer
 from tests.api.api_testlib import ARTIFACTS, LiveServer, app_env, free_port
+from tests.browser_testlib import BROWSER_MARKS, launch_browser
 from tests.handoff.handoff_testlib import ALWAYS_OPEN, PASSWORD, make_accounts
 from troly06.config import REPO_ROOT
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 QUESTION = "Quên mật khẩu VNeID thì làm sao?"
 REPLY = "Chào bạn, mình là cán bộ Công an TP Cần Thơ. Bạn cần cấp đổi căn cước cho ai?"
 DOCS_IMG = REPO_ROOT / "docs" / "img"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason="Debian chromium not installed (run scripts/install_system_deps.sh)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
@@ -47,12 +40,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
+    yield from launch_browser()
 
 
 def shot(page, name: str) -> None:  # noqa: ANN001

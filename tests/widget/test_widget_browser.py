@@ -4,7 +4,6 @@ The API runs live (uvicorn) with Rasa unreachable, so /api/chat answers in degra
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 
@@ -13,18 +12,11 @@ import pytest
 from api.main import create_app
 from knowledge import answer
 from tests.api.api_testlib import ARTIFACTS, LiveServer, app_env, free_port
+from tests.browser_testlib import BROWSER_MARKS, launch_browser
 
-CHROMIUM = "/usr/bin/chromium"
 QUESTION = "Quên mật khẩu VNeID thì làm sao?"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason="Debian chromium not installed (run scripts/install_system_deps.sh)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
@@ -38,12 +30,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
+    yield from launch_browser()
 
 
 def test_widget_answers_with_source_link(server: LiveServer, browser) -> None:  # noqa: ANN001
