@@ -8,7 +8,9 @@
 4. answer only when the reranker is confident enough; a refusal entry (land, inheritance,
    tax...) is a polite refusal naming the right body; otherwise the not-sure reply;
 5. render aspect first ("Lệ phí: …" when the question asks the fee), then the entry's
-   answer and its legal basis; up to three sub-questions are answered one by one.
+   answer and its legal basis; up to three sub-questions are answered one by one, and when
+   the letter as a whole is unclear but exactly one of its questions is answered
+   confidently, that one is.
 
 ``search(question, k)`` gives the ranked :class:`Hit` list (debugging, health, the eval).
 """
@@ -290,16 +292,22 @@ def answer(question: str, components: Components = ALL_ON,
     best = _confident(ranked, components, scoring)
     hits = [_hit(index, c) for c in ranked[:5]]
     top = ranked[0].confidence if ranked else 0.0
-    if components.focus and len(focus.parts) >= 2:
-        subs = _sub_answers(index, focus, allowed, components, scoring, today)
-        if len(subs) >= 2:
-            body = "\n\n".join(f"{n}. {t}" for n, (_, t) in enumerate(subs, 1))
-            first = subs[0][0]
-            log.info("answered %d sub-questions (%s)", len(subs),
-                     ", ".join(index.docs[c.doc]["id"] for c, _ in subs))
-            return Answer(f"{message('several', n=len(subs))}\n\n{body}{note}",
-                          [_source(index.docs[c.doc]) for c, _ in subs], first.confidence,
-                          index.docs[first.doc]["id"], "answered", hits)
+    subs = (_sub_answers(index, focus, allowed, components, scoring, today)
+            if components.focus and len(focus.parts) >= 2 else [])
+    if len(subs) >= 2:
+        body = "\n\n".join(f"{n}. {t}" for n, (_, t) in enumerate(subs, 1))
+        first = subs[0][0]
+        log.info("answered %d sub-questions (%s)", len(subs),
+                 ", ".join(index.docs[c.doc]["id"] for c, _ in subs))
+        return Answer(f"{message('several', n=len(subs))}\n\n{body}{note}",
+                      [_source(index.docs[c.doc]) for c, _ in subs], first.confidence,
+                      index.docs[first.doc]["id"], "answered", hits)
+    if best is None and len(subs) == 1:
+        # the letter as a whole is unclear, but one of its questions is answered confidently
+        sub, text = subs[0]
+        doc = index.docs[sub.doc]
+        log.info("answered sub-question with %s (score %.3f)", doc["id"], sub.confidence)
+        return Answer(text + note, [_source(doc)], sub.confidence, doc["id"], "answered", hits)
     if best is None:
         log.info("not sure (score %.3f)", top)
         offered = suggestions(index, ranked)

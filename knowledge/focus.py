@@ -88,8 +88,11 @@ def find_focus(text: str) -> Focus:
         asks = sentences[-2:] if sentences else [text]
     parts = tuple(dict.fromkeys(asks))[:MAX_SUBQUESTIONS]
     main = " ".join(parts)
-    if len(main) < MIN_FOCUS_CHARS and parts[0] in sentences:
-        # "Em có bị phạt không ạ?" says nothing of what: keep the sentence before it
-        at = sentences.index(parts[0])
-        main = " ".join(sentences[max(0, at - 1):at] + [main])
+    if len(main) < MIN_FOCUS_CHARS:
+        # "Em có bị phạt không ạ?" or "…, xin hỏi quy định trên nhé" says nothing of what:
+        # keep the sentence before it (and the start of a sentence the marker cut)
+        at = next((n for n, s in enumerate(sentences) if parts[0] in s), -1)
+        if at >= 0:
+            main = " ".join(sentences[max(0, at - 1):at] + [sentences[at]]
+                            + [p for p in parts[1:] if p not in sentences[at]])
     return Focus(main, parts, True)

@@ -153,3 +153,43 @@ class LexicalIndex:
     def scores(self, query: str) -> np.ndarray:
         """Similarity of a raw query to every unit (folds it first)."""
         return self.scores_folded(fold(query))
+
+
+def term_grams(folded: str) -> frozenset[str]:
+    """The word unigrams and bigrams ("tam", "tam tru") of a folded text."""
+    words = _WORD.findall(folded)
+    return frozenset(words) | frozenset(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+
+
+@dataclass(frozen=True)
+class TermStats:
+    """Which word uni/bigrams each document holds (all its units together), its title's, and
+    an idf over documents: what :meth:`coverage` needs to tell siblings apart ("tạm trú" vs
+    "thường trú") where the TF-IDF cosines of similar entries are close."""
+
+    doc_terms: tuple[frozenset[str], ...]
+    title_terms: tuple[frozenset[str], ...]
+    idf: dict[str, float]
+
+    @classmethod
+    def from_units(cls, n_docs: int, units: list[tuple[int, str]],
+                   folded_titles: list[str]) -> TermStats:
+        """From ``(document, folded unit text)`` pairs and the folded titles."""
+        terms: list[set[str]] = [set() for _ in range(n_docs)]
+        for doc, folded in units:
+            terms[doc] |= term_grams(folded)
+        df = Counter(t for s in terms for t in s)
+        idf = {t: math.log((n_docs + 1) / (c + 0.5)) for t, c in df.items()}
+        return cls(tuple(frozenset(s) for s in terms),
+                   tuple(term_grams(t) for t in folded_titles), idf)
+
+    def weight(self, term: str) -> float:
+        """idf of ``term`` (an unseen term weighs most)."""
+        return self.idf.get(term, math.log((len(self.doc_terms) + 1) / 0.5))
+
+    def coverage(self, asked: frozenset[str], held: frozenset[str]) -> float:
+        """idf-weighted share of ``asked`` terms found in ``held`` (0..1)."""
+        total = sum(self.weight(t) for t in asked)
+        if total <= 0:
+            return 0.0
+        return sum(self.weight(t) for t in asked if t in held) / total

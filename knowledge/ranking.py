@@ -2,10 +2,12 @@
 
 First stage: for the whole message and for its focus (:mod:`knowledge.focus`), a lexical
 (TF-IDF) and a dense (multilingual-e5) score per entry, mixed into one fused score; the union
-of the best of each goes on. Second stage: a logistic reranker (:mod:`knowledge.reranker`,
-weights trained by ``bench/train_reranker.py`` with cross-validation) turns each candidate's
-features into the probability that it answers the question. Every component can be switched
-off (:class:`Components`) so the eval can show what each adds.
+of the best of each goes on. Second stage: the reranker (:mod:`knowledge.reranker`, weights
+trained by ``bench/train_reranker.py`` with cross-validation) turns the candidates' features
+(the scores, how much of the question's words each entry holds and of its title the question
+holds, each score's rank within the pool) into the probability that each answers the
+question, beside "none of these". Every component can be switched off (:class:`Components`)
+so the eval can show what each adds.
 """
 
 from __future__ import annotations
@@ -20,11 +22,17 @@ import yaml
 from knowledge.focus import Focus
 from knowledge.fusion import calibrate_array
 from knowledge.index import KnowledgeIndex
+from knowledge.lexical import TermStats, term_grams
 from knowledge.normalize import fold_normalized, folded_words, normalize
 from knowledge.reranker import Reranker, get_reranker, load_reranker
 
 ASPECTS_FILE = Path(__file__).resolve().parent / "aspects.yaml"
 FIRST_STAGE = 12  # candidates kept per query for the reranker
+# Scores whose rank within the pool (and gap to the pool's best) the reranker also sees: a
+# candidate that every signal puts first is likelier right than one only the fusion does.
+RANKED_SIGNALS = ("fused_main", "fused_full", "lex_main", "lex_full", "dense_main",
+                  "dense_full", "lex_questions", "dense_questions", "lex_content",
+                  "dense_content")
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,42 @@ def asked_aspects(text: str) -> list[str]:
     return [name for _, name in sorted(found)]
 
 
+@lru_cache(maxsize=4)
+def term_stats(index: KnowledgeIndex) -> TermStats:
+    """Word uni/bigrams per entry of ``index`` (built once per loaded index)."""
+    return TermStats.from_units(len(index.docs),
+                                [(int(u["doc"]), str(u["folded"])) for u in index.units],
+                                [fold_normalized(normalize(d["title"])) for d in index.docs])
+
+
+def coverage_features(stats: TermStats, doc: int, main: frozenset[str], full: frozenset[str]
+                      ) -> dict[str, float]:
+    """How much of the question's words (``main``: its focus, ``full``: the whole message,
+    as :func:`~knowledge.lexical.term_grams`) the entry holds, and of the entry's title the
+    question holds (idf-weighted, unigrams and bigrams apart)."""
+    held, title = stats.doc_terms[doc], stats.title_terms[doc]
+
+    def uni(terms: frozenset[str]) -> frozenset[str]:
+        return frozenset(t for t in terms if " " not in t)
+
+    def bi(terms: frozenset[str]) -> frozenset[str]:
+        return frozenset(t for t in terms if " " in t)
+
+    return {"cov_uni": stats.coverage(uni(main), held), "cov_bi": stats.coverage(bi(main), held),
+            "cov_bi_full": stats.coverage(bi(full), held),
+            "tcov_uni": stats.coverage(uni(title), main | full),
+            "tcov_bi": stats.coverage(bi(title), main | full)}
+
+
+def add_pool_ranks(features: list[dict[str, float]]) -> None:
+    """Each candidate's rank (1/(1+r)) and gap to the best within the pool, per signal."""
+    for name in RANKED_SIGNALS:
+        values = sorted((f[name] for f in features), reverse=True)
+        for f in features:
+            f[f"r_{name}"] = 1.0 / (1.0 + values.index(f[name]))
+            f[f"g_{name}"] = values[0] - f[name]
+
+
 @dataclass(frozen=True)
 class _Query:
     """Scores of one query text over every document (``norm``: the normalised text)."""
@@ -157,6 +201,9 @@ def rank(index: KnowledgeIndex, question: str, focus: Focus, servable: np.ndarra
     top = sorted((float(main.fused[i]) for i in pool), reverse=True) + [0.0]
     ordered = sorted(pool, key=lambda i: -float(first[i]))
     cands: list[Candidate] = []
+    stats = term_stats(index)
+    main_terms = term_grams(fold_normalized(main.norm))
+    full_terms = term_grams(fold_normalized(full.norm)) if use_focus else main_terms
     for r, i in enumerate(ordered):
         # the best score among the *other* candidates (the runner-up when i is the best)
         best_other = top[1] if float(main.fused[i]) == top[0] else top[0]
@@ -179,14 +226,16 @@ def rank(index: KnowledgeIndex, question: str, focus: Focus, servable: np.ndarra
             and doc.get("kind") == "procedure" else 0.0,
             "is_long": 1.0 if focus.is_long else 0.0,
             "refusal": 1.0 if doc.get("kind") == "refusal" else 0.0,
+            **coverage_features(stats, i, main_terms, full_terms),
         }))
+    add_pool_ranks([c.features for c in cands])
     reranker = parts.get_reranker()
     if reranker is not None:
-        for c in cands:
-            c.probability = reranker.probability(c.features)
+        probabilities, confidence = reranker.rerank([c.features for c in cands])
+        for c, p in zip(cands, probabilities, strict=True):
+            c.probability = p
         cands.sort(key=lambda c: -c.probability)
-        cands[0].confidence = reranker.confidence([c.probability for c in cands],
-                                                  cands[0].features)
+        cands[0].confidence = confidence
     else:
         for c in cands:
             c.probability = c.confidence = c.fused

@@ -1,13 +1,22 @@
-"""The learned second stage: a logistic model over a candidate's features.
+"""The learned second stage: a model over a candidate's features.
 
-``reranker.json`` holds ``{"features": [...], "mean": [...], "scale": [...], "coef": [...],
-"intercept": x, "calibrator": {"coef": [...], "intercept": x}, "threshold": t,
-"trained": {...}}``, written by ``bench/train_reranker.py``: standardised features, an L2
-logistic regression per candidate (the reranker), then a second logistic model per question
-(the calibrator: how likely the reranked top-1 is right, from the top probabilities and the
-top candidate's features). The threshold on that confidence is chosen by cross-validation
-so that few answers are confidently wrong. Plain numpy at run time: no scikit-learn import,
-no pickle.
+``reranker.json`` holds ``{"kind": "listwise", "features": [...], "mean": [...],
+"scale": [...], "coef": [...], "intercept": x, "threshold": t, "trained": {...}}``, written
+by ``bench/train_reranker.py``. Features are standardised; each candidate gets a linear
+score ``s_i`` and the question's candidates share one softmax **with a "none of these"
+option** of score 0::
+
+    P(candidate i answers) = exp(s_i) / (1 + sum_j exp(s_j))
+
+so the top candidate's probability is directly how likely it is right, also for questions
+the KB does not cover (trained on them with "none" as the answer): no second calibrator.
+The threshold on that confidence is chosen by cross-validation so that few answers are
+confidently wrong.
+
+The older ``"kind": "pointwise"`` file (the default when ``kind`` is absent) holds an L2
+logistic regression per candidate and a ``"calibrator"`` (a logistic model over the top
+probabilities and the top candidate's features); it is still read. Plain Python at run
+time: no scikit-learn import, no pickle.
 """
 
 from __future__ import annotations
@@ -33,6 +42,7 @@ class Reranker:
     threshold: float
     cal_coef: tuple[float, ...] = ()
     cal_intercept: float = 0.0
+    kind: str = "pointwise"  # or "listwise" (softmax with a "none" option, no calibrator)
 
     def standardised(self, features: dict[str, float]) -> list[float]:
         """The feature vector as the models see it."""
@@ -47,11 +57,26 @@ class Reranker:
         return _sigmoid(self.cal_intercept + sum(w * v for w, v in zip(self.cal_coef, x,
                                                                         strict=True)))
 
+    def score(self, features: dict[str, float]) -> float:
+        """The candidate's linear score."""
+        return self.intercept + sum(w * v for w, v in zip(self.coef,
+                                                          self.standardised(features),
+                                                          strict=True))
+
     def probability(self, features: dict[str, float]) -> float:
-        """P(this candidate answers the question)."""
-        z = self.intercept + sum(w * v for w, v in zip(self.coef, self.standardised(features),
-                                                        strict=True))
-        return _sigmoid(z)
+        """P(this candidate answers the question) of a pointwise model (for a listwise one:
+        the candidate alone against "none")."""
+        return _sigmoid(self.score(features))
+
+    def rerank(self, candidates: list[dict[str, float]]) -> tuple[list[float], float]:
+        """Each candidate's probability, and the confidence that the most probable answers."""
+        if not candidates:
+            return [], 0.0
+        if self.kind != "listwise":
+            probs = [self.probability(f) for f in candidates]
+            top = max(range(len(probs)), key=probs.__getitem__)
+            return probs, self.confidence(probs, candidates[top])
+        return (probs := softmax_with_none([self.score(f) for f in candidates])), max(probs)
 
     @classmethod
     def from_dict(cls, data: dict) -> Reranker:
@@ -60,16 +85,30 @@ class Reranker:
         arrays = [tuple(float(x) for x in data[k]) for k in ("mean", "scale", "coef")]
         if any(len(a) != len(names) for a in arrays):
             raise ValueError("reranker.json: one mean/scale/coef per feature")
+        kind = str(data.get("kind") or "pointwise")
+        if kind not in ("pointwise", "listwise"):
+            raise ValueError(f"reranker.json: unknown kind {kind!r}")
         cal = data.get("calibrator") or {}
         cal_coef = tuple(float(x) for x in cal.get("coef") or ())
         if cal_coef and len(cal_coef) != 3 + len(names):
             raise ValueError("reranker.json: calibrator needs 3 + one weight per feature")
         return cls(names, arrays[0], arrays[1], arrays[2], float(data["intercept"]),
-                   float(data["threshold"]), cal_coef, float(cal.get("intercept") or 0.0))
+                   float(data["threshold"]), cal_coef, float(cal.get("intercept") or 0.0),
+                   kind)
 
 
 def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def softmax_with_none(scores: list[float]) -> list[float]:
+    """``exp(s_i) / (1 + sum_j exp(s_j))``: the candidates' shares beside a "none" of score 0."""
+    if not scores:
+        return []
+    top = max(0.0, max(scores))
+    exps = [math.exp(s - top) for s in scores]
+    total = math.exp(-top) + sum(exps)
+    return [e / total for e in exps]
 
 
 def question_features(probabilities: list[float], top_standardised: list[float]) -> list[float]:
