@@ -107,10 +107,14 @@ def asked_aspects(text: str) -> list[str]:
 
 @lru_cache(maxsize=4)
 def term_stats(index: KnowledgeIndex) -> TermStats:
-    """Word uni/bigrams per entry of ``index`` (built once per loaded index)."""
+    """Word uni/bigrams per entry of ``index`` (built once per loaded index, from the folded
+    texts of its units: the title unit is the folded title)."""
+    titles = [""] * len(index.docs)
+    for u in index.units:
+        if u["field"] == "title":
+            titles[int(u["doc"])] = str(u["folded"])
     return TermStats.from_units(len(index.docs),
-                                [(int(u["doc"]), str(u["folded"])) for u in index.units],
-                                [fold_normalized(normalize(d["title"])) for d in index.docs])
+                                [(int(u["doc"]), str(u["folded"])) for u in index.units], titles)
 
 
 def coverage_features(stats: TermStats, doc: int, main: frozenset[str], full: frozenset[str]
