@@ -347,6 +347,7 @@ class KnowledgeIndex:
 
 
 _ENGINES: dict[str, KnowledgeIndex] = {}
+_STAMPS: dict[str, int | None] = {}  # manifest mtime of each loaded index
 _LOCK = threading.Lock()
 
 
@@ -354,10 +355,14 @@ def get_index(auto_build: bool = True, **overrides: Any) -> KnowledgeIndex:
     """The process-wide loaded index (loaded once; built first when missing or stale)."""
     paths = IndexPaths.from_settings(**overrides)
     key = str(paths.index_dir.resolve())
+    stamp = _manifest_stamp(paths.index_dir)
     with _LOCK:
         engine = _ENGINES.get(key)
-        if engine is not None and engine.paths == paths:
+        if engine is not None and engine.paths == paths and _STAMPS.get(key) == stamp:
             return engine
+        # first use, other settings, or another process rebuilt the index (its manifest is
+        # written last): load what is on disk now, so every replica and the action server
+        # pick up entries published from the console without a restart
         reason = stale_reason(paths)
         if reason is not None:
             if not auto_build:
@@ -367,12 +372,22 @@ def get_index(auto_build: bool = True, **overrides: Any) -> KnowledgeIndex:
                         encoder=paths.encoder, model=paths.model)
         engine = KnowledgeIndex.load(paths)
         _ENGINES[key] = engine
+        _STAMPS[key] = _manifest_stamp(paths.index_dir)
         log.info("knowledge index loaded: %d documents, %d units",
                  len(engine.docs), len(engine.units))
         return engine
+
+
+def _manifest_stamp(index_dir: Path) -> int | None:
+    """The manifest's modification time (ns), or None when there is none."""
+    try:
+        return (index_dir / MANIFEST).stat().st_mtime_ns
+    except OSError:
+        return None
 
 
 def reset_cache() -> None:
     """Forget loaded indexes (tests; after an ingest the next call reloads)."""
     with _LOCK:
         _ENGINES.clear()
+        _STAMPS.clear()

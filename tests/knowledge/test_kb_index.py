@@ -106,3 +106,20 @@ def test_get_index_builds_missing_index_with_a_log_line(
     assert "building it now" in caplog.text
     assert len(index.docs) >= 7
     assert get_index(**_kw(paths)) is index  # loaded once  # type: ignore[arg-type]
+
+
+def test_an_index_rebuilt_by_another_process_is_loaded_without_a_restart(
+        fixture_index: KnowledgeIndex) -> None:
+    """The console publishes entries and rebuilds the index in one process; every other
+    process notices the new manifest on its next question and loads the new index."""
+    import os
+
+    from knowledge.index import MANIFEST, get_index
+
+    first = get_index(auto_build=False)
+    assert get_index(auto_build=False) is first  # no change: the loaded index is kept
+    manifest = first.paths.index_dir / MANIFEST
+    later = manifest.stat().st_mtime_ns + 5_000_000_000
+    os.utime(manifest, ns=(later, later))  # what a rebuild elsewhere does, last
+    second = get_index(auto_build=False)
+    assert second is not first and len(second.docs) == len(first.docs)
