@@ -44,7 +44,8 @@ lint: ## ruff + mypy
 
 bench: install kb-build train ## Run every benchmark under bench/ and print the figures
 	@for b in bench/kb_eval.py bench/ingest_bench.py bench/nlu_eval.py bench/chat_latency.py \
-	    bench/hostile_upload_latency.py bench/kb_speed.py "bench/kb_eval.py --real heldout --ablate"; do \
+	    bench/hostile_upload_latency.py bench/kb_speed.py bench/stats_query_scale.py \
+	    bench/handoff_load.py "bench/kb_eval.py --real heldout --ablate"; do \
 	  echo "== $$b"; $(PY) $$b || exit 1; done
 
 bench-scale: install system-deps kb-build train ## 1 vs 2 Rasa replicas behind nginx, replica killed mid-run
