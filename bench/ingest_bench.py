@@ -27,6 +27,7 @@ from pathlib import Path
 
 from stats import compare_periods, get_figures, ingest_report, init_db, province_total, rank, trend
 from stats import units as admin
+from stats.database import counts, dispose
 from stats.samplegen import (
     commune_table_rows,
     random_commune_figures,
@@ -34,7 +35,6 @@ from stats.samplegen import (
     render_commune_report,
     render_report,
 )
-from stats.store import counts, dispose
 
 PROVINCES = ("Hậu Giang", "Kiên Giang", "Sóc Trăng", "Bạc Liêu", "Cà Mau", "An Giang",
              "Tiền Giang")
@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.parse_workers > 0:  # the same reports one week later, parsed in workers
         from concurrent.futures import ProcessPoolExecutor
 
-        from stats.store import ingest_document
+        from stats.ingest import ingest_document
 
         with ProcessPoolExecutor(args.parse_workers) as pool:
             # (the first map warms the workers up: their imports are not timed)

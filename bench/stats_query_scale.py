@@ -37,11 +37,11 @@ from stats import init_db  # noqa: E402
 from stats import units as admin  # noqa: E402
 from stats.access import Official  # noqa: E402
 from stats.catalogue import load_catalogue  # noqa: E402
+from stats.database import dispose, get_engine  # noqa: E402
 from stats.models import Figure, Locality, Report  # noqa: E402
 from stats.periods import report_week  # noqa: E402
 from stats.queries import trend  # noqa: E402
 from stats.service import StatsRequest, StatsService  # noqa: E402
-from stats.store import dispose, get_engine  # noqa: E402
 from stats.textnorm import locality_key  # noqa: E402
 
 KINDS = ("week", "compare", "trend_query", "rank", "province_total", "missing",

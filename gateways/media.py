@@ -74,7 +74,7 @@ class SqlMediaStore(MediaStore):
 
     def put(self, png: bytes) -> str:
         """Store ``png`` (and drop expired images); return its unguessable id."""
-        from stats.store import session_scope
+        from stats.database import session_scope
 
         if len(png) > self.max_bytes:
             raise ValueError(f"image too large ({len(png)} bytes)")
@@ -87,7 +87,7 @@ class SqlMediaStore(MediaStore):
 
     def get(self, key: str) -> bytes | None:
         """The stored bytes, or None when unknown or expired."""
-        from stats.store import session_scope
+        from stats.database import session_scope
 
         table = self._table()
         with session_scope(self.url) as session:

@@ -15,7 +15,7 @@ _READY: set[str] = set()
 
 def engine(url: str) -> Engine:
     """The engine for ``url``, its schema upgraded to the latest migration on first use."""
-    from stats.store import get_engine, init_db
+    from stats.database import get_engine, init_db
 
     with _LOCK:
         if url not in _READY:

@@ -15,8 +15,12 @@ from __future__ import annotations
 
 from stats.catalogue import load_catalogue
 from stats.charts import chart_png
+from stats.database import init_db
 from stats.errors import ReportRejected, StatsError, UnknownIndicator, UnknownLocality
-from stats.parser import ParsedReport, parse_report
+from stats.ingest import ingest_document, ingest_report
+from stats.ingest_result import IngestResult
+from stats.parsed import ParsedReport
+from stats.parser import parse_report
 from stats.queries import (
                            Comparison,
                            FiguresResult,
@@ -31,7 +35,7 @@ from stats.queries import (
                            resolve_code,
                            trend,
 )
-from stats.store import IngestResult, ingest_document, ingest_report, init_db, revert_report
+from stats.revert import revert_report
 
 __all__ = [
     "Comparison", "FiguresResult", "IngestResult", "ParsedReport", "RankRow", "ReportRejected",

@@ -9,9 +9,9 @@ from __future__ import annotations
 import io
 from datetime import date
 
+from stats.database import session_scope
 from stats.formatting import format_vn_number
 from stats.queries import TrendPoint, indicator, resolve_locality, trend
-from stats.store import session_scope
 from troly06.wording import say
 
 

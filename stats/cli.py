@@ -53,7 +53,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     """Ingest report files; print figures, warnings, unread lines; exit 2 on a rejection."""
     from stats.catalogue import load_catalogue
     from stats.formatting import format_period, format_vn_number, format_week
-    from stats.store import ingest_report
+    from stats.ingest import ingest_report
 
     cat = load_catalogue()
     status = 0
@@ -175,8 +175,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_digest(args: argparse.Namespace) -> int:
     """Print a provincial official's weekly digest (what the scheduler pushes)."""
-    from stats.access import get_store
     from stats.digest import build_digest
+    from stats.officials import get_store
     from troly06.config import get_settings, today
 
     settings = get_settings()
@@ -205,7 +205,7 @@ def cmd_localities(args: argparse.Namespace) -> int:
 
 def cmd_init_db(args: argparse.Namespace) -> int:
     """Create or upgrade the statistics schema (alembic upgrade head)."""
-    from stats.store import counts, init_db
+    from stats.database import counts, init_db
 
     engine = init_db()
     _print(f"Cơ sở dữ liệu thống kê sẵn sàng: {engine.url.render_as_string(hide_password=True)}"
@@ -217,7 +217,7 @@ def cmd_revert(args: argparse.Namespace) -> int:
     """Make the version before ``report_id`` current again (recorded in the audit trail)."""
     import getpass
 
-    from stats.store import revert_report
+    from stats.revert import revert_report
 
     restored = revert_report(args.report_id, actor=f"cli:{getpass.getuser()}")
     _print(f"Đã khôi phục bản báo cáo {restored} (thay cho bản {args.report_id}).")

@@ -15,10 +15,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import or_, select
 
-from stats.access import Official, unit_of_report
+from stats.database import session_scope
 from stats.models import Locality, Report
+from stats.officials import Official
+from stats.scope_units import unit_of_report
 from stats.service import StatsRequest, StatsService
-from stats.store import session_scope
 from troly06.wording import say
 
 DEFAULT_INDICATOR = "cccd_applications_total"

@@ -18,8 +18,8 @@ from typing import Literal
 from sqlalchemy import select
 
 from stats.catalogue import load_catalogue
+from stats.database import session_scope
 from stats.models import ExtraFigure, Figure, Locality, Report
-from stats.store import session_scope
 from stats.textnorm import locality_key
 
 Format = Literal["csv", "xlsx"]

@@ -22,11 +22,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from stats.catalogue import Indicator, load_catalogue, resolve_code
+from stats.database import session_scope
 from stats.errors import UnknownLocality
 from stats.models import Figure, Locality, Report
-from stats.parser import LEVELS
+from stats.report_locality import LEVELS
 from stats.results import Comparison, FiguresResult, RankRow, ReportRef, TrendPoint
-from stats.store import session_scope
 from stats.textnorm import fold, locality_key, nfc
 
 # --------------------------------------------------------------------------------------

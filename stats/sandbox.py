@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from stats.errors import ReportRejected, rejected
-from stats.parser import ParsedReport
+from stats.parsed import ParsedReport
 from stats.readers import Document
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
-from stats.access import Official, authorize
+from stats.access import authorize
 from stats.errors import StatsError
+from stats.officials import Official
 from troly06.wording import say
 
 Kind = Literal["figures", "compare", "trend", "rank", "missing"]
@@ -268,7 +269,7 @@ class StatsService:
 
 
 def _sees(official: Official, row: Any) -> bool:
-    from stats.access import unit_of_report
+    from stats.scope_units import unit_of_report
 
     return official.sees(unit_of_report(row.locality, row.level, row.province))
 

@@ -38,7 +38,7 @@ def stored_key(key: str) -> str:
 
 def first_time(key: str, *, url: str, now: float | None = None) -> bool:
     """Record ``key``; True when no replica recorded it before (old keys are forgotten)."""
-    from stats.store import get_engine, init_db
+    from stats.database import get_engine, init_db
 
     engine = init_db(url) if not _ready(url) else get_engine(url)
     stamp = time.time() if now is None else now
@@ -53,6 +53,6 @@ def first_time(key: str, *, url: str, now: float | None = None) -> bool:
 
 
 def _ready(url: str) -> bool:
-    from stats.store import _READY
+    from stats.database import _READY
 
     return url in _READY

@@ -13,9 +13,10 @@ from stats_testlib import REPORTS, expected_cases
 
 from stats import store
 from stats import units as admin
-from stats.access import OfficialStore, _parse_official, authorize, resolve_unit
+from stats.access import OfficialStore, authorize, resolve_unit
 from stats.errors import ReportRejected
 from stats.models import ExtraFigure, Locality, Report
+from stats.officials import _parse_official
 from stats.parser import parse_report
 from stats.periods import (
     WeekConvention,
