@@ -68,16 +68,17 @@ class DigestPusher:
             key = f"digest:{official.id}:{week_end.isoformat()}"
             if not await asyncio.to_thread(first_time, key, url=self.settings.sqlalchemy_url):
                 continue
-            digest = await asyncio.to_thread(
-                build_digest, official, url=self.settings.sqlalchemy_url, today=today,
-                indicator=self.settings.digest_indicator)
-            if digest is None:
-                continue
             try:
+                digest = await asyncio.to_thread(
+                    build_digest, official, url=self.settings.sqlalchemy_url, today=today,
+                    indicator=self.settings.digest_indicator)
+                if digest is None:
+                    continue
                 await self.send(official, digest.text, digest.png)
                 sent += 1
-            except Exception:  # noqa: BLE001 - one official's channel must not stop the rest
-                log.warning("digest for %s not delivered", official.id, exc_info=True)
+            except Exception:  # noqa: BLE001 - one official's digest must not stop the rest
+                log.warning("digest for %s not built or not delivered", official.id,
+                            exc_info=True)
         return sent
 
     async def send(self, official: Official, text: str, png: bytes | None) -> None:

@@ -115,10 +115,14 @@ class StatsService:
             codes = self.indicator_codes(request.indicators) or context.indicators
         except StatsError as exc:
             return StatsReply("unknown_indicator", exc.message_vi, context)
-        if request.kind == "rank":
-            return self._rank(official, request, replace(context, indicators=codes))
-        if request.kind == "missing":
-            return self._missing(official, request, context)
+        try:
+            if request.kind == "rank":
+                return self._rank(official, request, replace(context, indicators=codes))
+            if request.kind == "missing":
+                return self._missing(official, request, context)
+        except StatsError as exc:
+            return StatsReply("no_data" if exc.code.startswith("unknown") else "error",
+                              exc.message_vi, context, data={"error": exc.code})
         locality = request.locality or context.locality or _only_locality(official)
         if not locality:
             return StatsReply("need_locality", say("stats.need_locality"), context,
