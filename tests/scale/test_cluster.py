@@ -58,7 +58,7 @@ def text_of(resp: httpx.Response) -> str:
 def test_stats_form_hops_between_replicas_and_the_tracker_has_every_turn(
         cluster: Cluster) -> None:
     replica = [f"http://127.0.0.1:{port}" for port in cluster.ports.rasa]
-    turns = ["thống kê số CCCD", "Ngã Bảy", "tuần 28 năm 2023", "cảm ơn"]
+    turns = ["thống kê số CCCD", "Ngã Bảy", "so với tuần trước thế nào?", "cảm ơn"]
     # signed as the Telegram gateway would: the actions trust nothing else
     from troly06.identity import METADATA_KEY, Identity, sign_identity
 
@@ -68,9 +68,10 @@ def test_stats_form_hops_between_replicas_and_the_tracker_has_every_turn(
                    metadata={METADATA_KEY: sign_identity(who, key)})
                for i, text in enumerate(turns)]
     assert "địa bàn nào" in text_of(replies[0])        # replica 1 asks where
-    assert "kỳ nào" in text_of(replies[1])              # replica 2 knows what was asked
-    answer = text_of(replies[2])                        # replica 1 has both slots
-    assert "Ngã Bảy" in answer and "tuần 28/2023" in answer and "Nguồn" in answer
+    latest = text_of(replies[1])                        # replica 2 knows what was asked:
+    assert "Ngã Bảy" in latest and "tuần 29/2023" in latest and "Nguồn" in latest  # latest
+    compare = text_of(replies[2])                       # replica 1 knows which week it was
+    assert "tuần 29/2023" in compare and "so với tuần 28/2023" in compare, compare
     stored = cluster.user_turns(OFFICIAL)
     assert [t.text for t in stored] == turns
     assert all(t.bot_messages >= 1 for t in stored)
