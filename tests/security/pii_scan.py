@@ -23,6 +23,21 @@ _ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?
 _FLOAT = re.compile(r"^\d{10}\.\d+$|^\d{9,13}$")  # unix timestamps, ids of the DB itself
 
 
+_TOKEN_CHARS = re.compile(r"\w")
+_HEX_TOKEN = re.compile(r"[0-9a-fA-F]{12,}")
+
+
+def _inside_hex_token(text: str, start: int, end: int) -> bool:
+    """True when text[start:end] lies inside one word that is a hex id with letters (a uuid
+    or a hash), not a number someone typed next to a word ("sdt0912345678" is not hex)."""
+    while start > 0 and _TOKEN_CHARS.match(text[start - 1]):
+        start -= 1
+    while end < len(text) and _TOKEN_CHARS.match(text[end]):
+        end += 1
+    token = text[start:end]
+    return bool(_HEX_TOKEN.fullmatch(token)) and not token.isdigit()
+
+
 def scan_text(text: str, *, ignore_urls: bool = False) -> list[str]:
     """The personal-looking items in ``text``."""
     text = unicodedata.normalize("NFKC", text)
@@ -34,6 +49,8 @@ def scan_text(text: str, *, ignore_urls: bool = False) -> list[str]:
     for pattern in (_PHONE, _DIGIT_RUN):
         for m in pattern.finditer(text):
             value = m.group(0)
+            if _inside_hex_token(text, m.start(), m.end()):
+                continue  # a run of digits inside a uuid or hash ("…ab0748479698cd…")
             digits = re.sub(r"\D", "", value)
             if _FLOAT.match(value) and value.startswith(("16", "17", "18", "19")):
                 continue  # a UNIX timestamp (2020s), not a number someone typed

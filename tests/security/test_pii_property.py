@@ -69,3 +69,10 @@ def test_ten_thousand_messages_are_masked_and_keep_dates_and_figures() -> None:
         assert mask_pii(masked) == masked  # idempotent
     assert leaked == [], leaked[:5]
     assert mangled == [], mangled[:5]
+
+
+def test_the_scanner_skips_hex_ids_but_not_numbers_next_to_words() -> None:
+    # a message id / hash holding a phone-like digit run is not personal data (CI found
+    # one: a uuid with "0748479698" inside); a number typed against a word still is
+    assert scan_text("message_id 3fa2b0748479698e9c1d4b2a") == []
+    assert scan_text("sdt0912345678 nhé") == ["0912345678"]
