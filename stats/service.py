@@ -144,16 +144,15 @@ class StatsService:
         try:
             if request.kind == "trend":
                 return self._trend(place, context)
-            period = None
-            if _says_latest(request.period) or (not request.period and not context.period
-                                                and not request.text):
-                period = self._latest(place)
+            latest_first = _mentions(request.period, _LATEST_CUES) or (
+                not request.period and not context.period and not request.text)
+            period = self._latest(place) if latest_first else None
             period = period or self.period_of(request.period, request.text)
             if period is None and request.period:  # a period was named, not understood
                 return StatsReply("bad_period", say("stats.bad_period"), context,
                                   buttons=_period_buttons())
-            if period is None and not context.period:
-                period = self._latest(place)
+            if period is None and not context.period and not latest_first:
+                period = self._latest(place)  # (not asked twice when it found none)
             period = period or context.period or self.period_of("tuần này")
             assert period is not None  # "tuần này" always parses
             context = replace(context, period=period)
@@ -296,29 +295,23 @@ _RANK_CUES = ("xep hang", "cao nhat", "thap nhat", "dung dau", "dung cuoi", "top
 _MISSING_CUES = ("chua gui", "chua nop", "chua bao cao", "chua co bao cao", "thieu bao cao")
 
 
-def wants_missing(text: str) -> bool:
-    """True when ``text`` asks which units have not reported ("địa bàn nào chưa gửi…")."""
+def _mentions(text: str | None, cues: tuple[str, ...]) -> bool:
+    """True when the folded words of ``text`` contain one of ``cues`` (diacritic-free)."""
     from stats.textnorm import fold
 
-    folded = " ".join(fold(text or "").split())
-    return any(cue in folded for cue in _MISSING_CUES)
+    folded = " ".join(fold(text or "").split()) + " "
+    return any(cue in folded for cue in cues)
+
+
+def wants_missing(text: str) -> bool:
+    """True when ``text`` asks which units have not reported ("địa bàn nào chưa gửi…")."""
+    return _mentions(text, _MISSING_CUES)
 
 
 def wants_rank(text: str) -> bool:
     """True when ``text`` asks for a ranking ("xếp hạng các địa bàn", "địa bàn nào cao nhất")."""
-    from stats.textnorm import fold
-
-    folded = " ".join(fold(text or "").split()) + " "
-    return any(cue in folded for cue in _RANK_CUES)
+    return _mentions(text, _RANK_CUES)
 
 
+# what officials mean by "tuần này" or "tuần trước": the last week a report covers
 _LATEST_CUES = ("moi nhat", "gan nhat", "tuan nay", "tuan truoc", "hien nay", "hien tai")
-
-
-def _says_latest(words: str | None) -> bool:
-    """True when the period words mean "the latest report" (what officials mean by "tuần
-    này" or "tuần trước": the last week a report covers), not a numbered week."""
-    from stats.textnorm import fold
-
-    folded = " ".join(fold(words or "").split())
-    return any(cue in folded for cue in _LATEST_CUES)
