@@ -18,7 +18,8 @@ LEVELS = {"thanh pho": "thành phố", "tp": "thành phố", "thi xa": "thị x�
 
 _LEVEL_WORD = (r"(thanh pho|tp\.?|thi xa|tx\.?|thi tran|dac khu|huyen|quan|phuong|xa|tinh)"
                r"\s+")
-_MENTION = re.compile(_LEVEL_WORD + r"([a-z0-9][a-z0-9 \-]{0,60})")
+# names may hold an apostrophe ("phường B'Lao") or a hyphen
+_MENTION = re.compile(_LEVEL_WORD + r"([a-z0-9][a-z0-9 '\-]{0,60})")
 _ISSUER = re.compile(r"(?:ubnd|uy ban nhan dan|cong an|dang uy|hdnd|to cong tac|ban chi dao"
                      r"|to trien khai)[^.\n]{0,90}$")
 _REPORTS_AFTER = re.compile(r"\s*(?:bao cao|kinh bao|xin bao cao|tong hop bao cao)")
@@ -52,13 +53,14 @@ def _mentions(folded: str) -> list[_Mention]:
             continue
         level = LEVELS[mm.group(1).rstrip(".")]
         words = mm.group(2).split()
-        if level == "xã" and words[:1] == ["hoi"]:  # "xã hội", never a commune named Hội
-            continue
+        # "xã hội" is mostly the word "society"; it names a commune ("xã Hội An") only as
+        # a longer name that is the header's issuer or is followed by "báo cáo"
+        social = level == "xã" and words[:1] == ["hoi"]
         if level == "xã" and head[max(0, mm.start() - 4):mm.start()] == "thi ":  # "thị xã"
             continue
         found: list[admin.AdminUnit] = []
         name = ""
-        for n in range(min(len(words), 7), 0, -1):
+        for n in range(min(len(words), 7), 1 if social else 0, -1):
             units = admin.units_by_key(_NON_ALNUM.sub("", "".join(words[:n])))
             units = [u for u in units if (u.level == level or (
                 level == "tỉnh" and u.tier == "province")) and (
@@ -74,8 +76,10 @@ def _mentions(folded: str) -> list[_Mention]:
             issuer = bool(re.fullmatch(r"\s*(?:ubnd|uy ban nhan dan|cong an)\s*",
                                        head[prev_start:line_start - 1]))
             issuer = issuer and head[line_start:mm.start()].strip() == ""
-        out.append(_Mention(mm.start(), level, name, mm.group(2), found,
-                            bool(_REPORTS_AFTER.match(head, after)), issuer))
+        strict = bool(_REPORTS_AFTER.match(head, after))
+        if social and not (found and (issuer or strict)):
+            continue
+        out.append(_Mention(mm.start(), level, name, mm.group(2), found, strict, issuer))
     return out
 
 

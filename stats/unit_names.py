@@ -19,6 +19,7 @@ _LEVEL_RX = re.compile(
     r"\s*[.]?\s+")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # a parent's level word inside a name written without commas (a zero-width cut before it)
+_WRITTEN_PARENTS = {"huyện", "quận", "thị", "tỉnh", "thành", "tp"}
 _PARENT_RX = re.compile(r"(?<=\s)(?=(?:huyen|quan|thi xa|tinh|thanh pho|tp)\.?\s)")
 
 
@@ -46,8 +47,14 @@ def raw_parts(text: str) -> list[tuple[str | None, str, str]]:
     cuts = list(re.finditer(r"[,;/]", folded))
     if not cuts:  # "xã Đông Phú huyện Châu Thành Hậu Giang": cut before each parent level
         last = 0
+        written = not raw.isascii()
         for m in _PARENT_RX.finditer(folded):
-            # never inside a name that starts like a level word ("thị xã Tịnh Biên")
+            # never inside a name that starts like a level word ("thị xã Tịnh Biên"), nor,
+            # where diacritics are written, at a name's word that only folds like one
+            # ("xã Mỹ Tịnh An": "Tịnh" is not "tỉnh")
+            word = raw[m.start():].split(maxsplit=1)[0].rstrip(".").lower()
+            if written and word not in _WRITTEN_PARENTS:
+                continue
             if m.start() > 0 and strip_level(folded[last:m.start()].strip())[1]:
                 cuts.append(m)
                 last = m.start()

@@ -129,6 +129,8 @@ def test_ambiguous_commune_without_province_is_asked_back() -> None:
     ("Phú Quốc", None, "ambiguous", None),  # thành phố (Kiên Giang) until 30/6/2025
     ("phường Xuân Hương - Đà Lạt", None, "resolved",
      "phường Xuân Hương - Đà Lạt, tỉnh Lâm Đồng"),
+    ("xã Mỹ Tịnh An", None, "resolved", "xã Mỹ Tịnh An, tỉnh Đồng Tháp"),  # "Tịnh" ≠ "tỉnh"
+    ("phường B'Lao", None, "resolved", "phường B'Lao, tỉnh Lâm Đồng"),
     ("Atlantis", None, "unknown", None),
 ])
 def test_resolve_locality(text: str, on: date | None, status: str, full: str | None) -> None:
@@ -312,3 +314,37 @@ def test_expected_files_list_every_unread_line_of_new_samples() -> None:
         text = json.dumps(exp, ensure_ascii=False)
         assert exp["unread_count"] == len(exp["unread"]), path.name
         assert "extra_figures" in text, path.name
+
+
+def test_every_commune_of_2025_is_read_from_its_own_report_head() -> None:
+    """Each of the 3,321 communes, named as its own report writes it ("UBND PHƯỜNG B'LAO",
+    "UBND XÃ HỘI AN"), is the unit the parser reads; apostrophes and "xã Hội…" included."""
+    from stats.samplegen import random_commune_figures, render_commune_report
+
+    start, end = report_week(2026, 47)
+    figures = random_commune_figures(__import__("random").Random(7))
+    wrong = []
+    for province in admin.provinces("2025"):
+        for unit in admin.province_units(province.name, end):
+            text = render_commune_report(unit.name, unit.level, unit.province, start, end,
+                                         figures)
+            try:
+                parsed = parse_report(text, "r.txt")
+            except ReportRejected as exc:
+                wrong.append((unit.full, exc.code))
+                continue
+            if (parsed.locality, parsed.level) != (unit.name, unit.level):
+                wrong.append((unit.full, parsed.level, parsed.locality))
+    assert wrong == []
+
+
+def test_social_words_are_not_a_commune_named_hoi() -> None:
+    """"công tác xã hội" in a report's opening is not "xã Hội …"."""
+    from stats.samplegen import random_commune_figures, render_commune_report
+
+    start, end = report_week(2026, 47)
+    text = render_commune_report("Tân An", "phường", "Cần Thơ", start, end,
+                                 random_commune_figures(__import__("random").Random(3)))
+    text = text.replace("BÁO CÁO\n", "BÁO CÁO\nVề an sinh xã hội an toàn và Đề án 06\n", 1)
+    parsed = parse_report(text, "r.txt")
+    assert (parsed.level, parsed.locality) == ("phường", "Tân An")
