@@ -4,7 +4,7 @@
 Everything binds to 127.0.0.1; the Debian packages (PostgreSQL, Redis, nginx) are installed by
 ``scripts/install_system_deps.sh`` when missing::
 
-    nginx :8080  public   → API :8000 (uvicorn, --proxy-headers)
+    nginx :8080  public   → API :8000 (uvicorn; the app trusts nginx's X-Forwarded-For)
     nginx :5080  internal → Rasa replicas :5005, :5006   (channel gateways, the API)
     nginx :5060  internal → action servers :5055, :5056  (Rasa → actions)
     PostgreSQL :5433  tracker store + statistics DB (database ``troly06``)
@@ -105,6 +105,8 @@ class Cluster:
             "TICKET_LOCK_LIFETIME": "10",
             "ACTION_SERVER_URL": f"http://{HOST}:{self.ports.actions_lb}",
             "RASA_URL": f"http://{HOST}:{self.ports.rasa_lb}",
+            # nginx on this host is the only proxy: the API reads X-Forwarded-For itself
+            "TROLY06_TRUSTED_PROXIES": f"{HOST}/32",
         })
         self.env.update(env or {})
 
@@ -133,8 +135,7 @@ class Cluster:
             for rep in self.replicas:
                 self._spawn(rep.part)
             self._start_nginx()
-            self.api = Part("api", api_cmd(self.ports.api, "--proxy-headers",
-                                           "--forwarded-allow-ips", HOST),
+            self.api = Part("api", api_cmd(self.ports.api),
                             f"http://{HOST}:{self.ports.api}/health")
             self._spawn(self.api)
             self._watcher = threading.Thread(target=self._watch, name="cluster-watcher",

@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1.7
 # Trợ lý Đề án 06 — application image (Python 3.11): the API and the action server.
 # One image, two commands (see deploy/compose.yaml, deploy/k8s/):
-#   API            uvicorn api.main:app --host 0.0.0.0 --port 8000 --proxy-headers --forwarded-allow-ips=*
+#   API            uvicorn api.main:app --host 0.0.0.0 --port 8000 --no-proxy-headers
+#                  (X-Forwarded-For is read by the app from TROLY06_TRUSTED_PROXIES only)
 #   action server  python -m actions._server --actions actions --port 5055
 #   migration      troly06 stats init-db
 # Build from the repository root (BuildKit reads deploy/docker/Dockerfile.app.dockerignore):
@@ -65,4 +66,4 @@ ENV TROLY06_DATA_DIR=/data \
 USER troly06
 EXPOSE 8000 5055
 CMD ["uvicorn", "api.main:app", "--host", "0.0.0.0", "--port", "8000", \
-     "--proxy-headers", "--forwarded-allow-ips=*"]
+     "--no-proxy-headers"]

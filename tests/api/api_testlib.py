@@ -69,8 +69,10 @@ class LiveServer:
     def __init__(self, app: Any, port: int | None = None) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        # as deployed: uvicorn never rewrites the client from X-Forwarded-For (the app reads
+        # it, from TROLY06_TRUSTED_PROXIES only)
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                lifespan="on", ws="none")
+                                lifespan="on", ws="none", proxy_headers=False)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

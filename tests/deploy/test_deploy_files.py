@@ -348,3 +348,26 @@ def test_nginx_accepts_the_configuration(conf: Path, tmp_path: Path) -> None:
 
 
 # --- images --------------------------------------------------------------------------------
+
+
+def test_uvicorn_never_rewrites_the_client_from_forwarded_headers() -> None:
+    """One implementation of "who is the client": the app's trusted-proxy rule. Every way the
+    API is launched turns uvicorn's own X-Forwarded-For handling off (with it on and ``*``
+    trusted, any client could pick its rate-limit key)."""
+    from devtools.run_all import api_cmd
+
+    launches = {
+        "deploy/k8s/api.yaml": (ROOT / "deploy" / "k8s" / "api.yaml").read_text("utf-8"),
+        "deploy/compose.yaml": (ROOT / "deploy" / "compose.yaml").read_text("utf-8"),
+        "Dockerfile.app": (ROOT / "deploy" / "docker" / "Dockerfile.app").read_text("utf-8"),
+        "devtools": " ".join(api_cmd(8000)),
+    }
+    for name, text in launches.items():
+        commands = [m for m in re.findall(r"uvicorn[^\n]*(?:\n[^\n]*){0,2}", text)
+                    if "api.main" in m]
+        assert commands, name
+        for cmd in commands:
+            assert "--no-proxy-headers" in cmd, (name, cmd)
+        assert "forwarded-allow-ips" not in text and '"--proxy-headers"' not in text, name
+    config = (ROOT / "deploy" / "k8s" / "configmap.yaml").read_text("utf-8")
+    assert re.search(r"TROLY06_TRUSTED_PROXIES: \"[0-9a-f.:/]+\"", config)
