@@ -128,3 +128,21 @@ def test_two_replicas_share_one_limit_through_redis(tmp_path: Path, redis_url: s
         codes = (_codes(a, [None]) + _codes(b, [None]) + _codes(a, [None])
                  + _codes(b, [None]) + _codes(a, [None]))
         assert codes == [200] * LIMIT + [429, 429]
+
+
+def test_docs_are_not_served_in_production_unless_configured(tmp_path: Path) -> None:
+    """/docs and /openapi.json map the whole API: off in production by default (over HTTP)."""
+    from tests.api.api_testlib import OFFICIALS
+
+    strong = {"TROLY06_IDENTITY_KEY": "i" * 40, "TROLY06_SESSION_KEY": "s" * 40,
+              "RASA_AUTH_TOKEN": "r" * 40, "TROLY06_ACTION_TOKEN": "a" * 40,
+              "TROLY06_OFFICIALS_FILE": str(OFFICIALS)}
+    for flag, expected in ((None, 404), ("true", 200)):
+        extra = {**strong, "TROLY06_ENV": "production"}
+        if flag:
+            extra["TROLY06_DOCS_PUBLIC"] = flag
+        with ExitStack() as stack:
+            url = _live(stack, tmp_path / str(flag), **extra)
+            paths = ("/docs", "/openapi.json") + (("/redoc",) if expected == 404 else ())
+            for path in paths:
+                assert httpx.get(url + path, timeout=30).status_code == expected, path
