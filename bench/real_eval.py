@@ -131,7 +131,8 @@ PARTS = REAL.parent / "real_questions_parts"
 
 def assemble(out: Path = REAL) -> int:
     """Rebuild the eval from ``real_questions_parts/*.jsonl``: rows already in the eval keep
-    their split; new rows alternate dev / held-out within their topic (the smaller first)."""
+    their split; a new row collected for one side keeps its ``split``; other new rows
+    alternate dev / held-out within their topic (the smaller first)."""
     old = {r["id"]: r.get("split") for r in load(out, "all")} if out.is_file() else {}
     rows: list[dict] = []
     seen: set[str] = set()
@@ -151,6 +152,9 @@ def assemble(out: Path = REAL) -> int:
             r["split"] = old[r["id"]]
             counts[(r["topic"], r["split"])] += 1
     for r in sorted((r for r in rows if r["id"] not in old), key=lambda r: r["id"]):
+        if r.get("split") in ("dev", "heldout"):  # a batch collected for one side
+            counts[(r["topic"], r["split"])] += 1
+            continue
         dev, held = counts[(r["topic"], "dev")], counts[(r["topic"], "heldout")]
         r["split"] = "dev" if dev < held else "heldout"
         counts[(r["topic"], r["split"])] += 1
