@@ -127,3 +127,15 @@ def test_tags_and_dates_are_well_formed(path: Path) -> None:
         for key in ("valid_from", "valid_until"):
             if item.get(key):
                 assert len(str(item[key])) == 10 and str(item[key])[4] == "-", item.get("id")
+
+
+PROCEDURE_ASPECTS = ("who", "where", "documents", "online_steps", "fee", "processing_time",
+                     "result_validity")
+
+
+def test_every_procedure_answers_each_aspect() -> None:
+    """"How long / how much / which papers / where" about any procedure has an answer: each
+    procedure states all seven aspects (an explicit "no fee" or "no time limit" counts)."""
+    missing = [f"{e.id}: {a}" for e in load_entries(KB_DIR) if e.kind == "procedure"
+               for a in PROCEDURE_ASPECTS if not str((e.aspects or {}).get(a) or "").strip()]
+    assert not missing, "\n".join(missing)
