@@ -210,6 +210,10 @@ def run_real(args: argparse.Namespace) -> int:
             if name == "full system":
                 for group, s in real_eval.by_group(results).items():
                     print(real_eval.fmt(f"  {group}", s))
+                for batch, s in real_eval.by_batch(results).items():
+                    print(real_eval.fmt(f"  batch {batch}", s))
+                figures["by_group"] = real_eval.by_group(results)  # type: ignore[assignment]
+                figures["by_batch"] = real_eval.by_batch(results)  # type: ignore[assignment]
                 if args.misses:
                     for r in results:
                         if r["verdict"] in ("wrong", "answered"):

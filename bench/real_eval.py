@@ -116,6 +116,15 @@ def by_group(results: list[dict]) -> dict[str, dict[str, float]]:
     return {g: summary(rs) for g, rs in sorted(groups.items())}
 
 
+def by_batch(results: list[dict]) -> dict[str, dict[str, float]]:
+    """:func:`summary` per collection batch (the id's prefix: ``rqa``… ``rqh``), so a batch
+    collected after the system was built is scored apart from the older ones."""
+    batches: dict[str, list[dict]] = defaultdict(list)
+    for r in results:
+        batches[str(r.get("id", "?")).split("-")[0]].append(r)
+    return {b: summary(rs) for b, rs in sorted(batches.items())}
+
+
 def fmt(name: str, s: dict[str, float]) -> str:
     """One line of the report."""
     if not s["n_in_scope"]:
@@ -133,7 +142,7 @@ def assemble(out: Path = REAL) -> int:
     """Rebuild the eval from ``real_questions_parts/*.jsonl``: rows already in the eval keep
     their split; a new row collected for one side keeps its ``split``; other new rows
     alternate dev / held-out within their topic (the smaller first)."""
-    old = {r["id"]: r.get("split") for r in load(out, "all")} if out.is_file() else {}
+    old = {r["id"]: r for r in load(out, "all")} if out.is_file() else {}
     rows: list[dict] = []
     seen: set[str] = set()
     for path in sorted(PARTS.glob("*.jsonl")):
@@ -149,7 +158,9 @@ def assemble(out: Path = REAL) -> int:
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for r in rows:
         if r["id"] in old:
-            r["split"] = old[r["id"]]
+            r["split"] = old[r["id"]].get("split")
+            if old[r["id"]].get("seen_in_dev"):  # a held-out row looked at, moved to dev
+                r["seen_in_dev"] = old[r["id"]]["seen_in_dev"]
             counts[(r["topic"], r["split"])] += 1
     for r in sorted((r for r in rows if r["id"] not in old), key=lambda r: r["id"]):
         if r.get("split") in ("dev", "heldout"):  # a batch collected for one side
