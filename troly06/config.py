@@ -64,7 +64,10 @@ class Settings(BaseSettings):
     redis_url: str = Field("", alias="REDIS_URL")
     ingest_timeout_s: float = Field(10.0, alias="TROLY06_INGEST_TIMEOUT_SECONDS")
     ingest_memory_mb: int = Field(512, alias="TROLY06_INGEST_MEMORY_MB")
-    ingest_workers: int = Field(2, alias="TROLY06_INGEST_WORKERS")
+    # parser children at once; by default one core fewer than the host has, so uploads (even
+    # hostile ones, refused only when a limit trips) never take every core from chat users
+    ingest_workers: int = Field(default_factory=lambda: max(1, (os.cpu_count() or 2) - 1),
+                                alias="TROLY06_INGEST_WORKERS")
 
     # --- access control (officials) ------------------------------------------------------
     officials_file: Path = Field(REPO_ROOT / "config" / "officials.yaml",
