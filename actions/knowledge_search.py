@@ -53,19 +53,37 @@ class ActionAnswerKnowledge(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
         """Look the question up and reply."""
-        from knowledge.reply import render_answer
+        return await answer_question(dispatcher, tracker)
 
-        question = latest_text(tracker)
-        try:
-            result = await asyncio.to_thread(_answer, question, had_pii(tracker))
-        except Exception:  # noqa: BLE001 - never leave the user without a reply
-            log.exception("knowledge.answer failed")
-            dispatcher.utter_message(text=say("chat.kb_error"),
-                                     buttons=buttons("chat.topic_buttons"))
-            return [SlotSet("last_answer_id", None), SlotSet("last_answer_kind", "error")]
-        message = render_answer(result)
-        # custom: what the channels and portals read (status, entry, sources)
-        dispatcher.utter_message(text=message["text"], json_message=message["custom"],
-                                 buttons=message["buttons"])
-        return [SlotSet("last_answer_id", result.get("entry_id")),
-                SlotSet("last_answer_kind", f"knowledge:{result['status']}")]
+
+async def ask_knowledge(tracker: Tracker) -> dict[str, Any] | None:
+    """``knowledge.answer(...).to_dict()`` for the latest message (None when it failed)."""
+    try:
+        return await asyncio.to_thread(_answer, latest_text(tracker), had_pii(tracker))
+    except Exception:  # noqa: BLE001 - the caller replies without the KB
+        log.exception("knowledge.answer failed")
+        return None
+
+
+def send_answer(dispatcher: CollectingDispatcher, result: dict[str, Any] | None,
+                extra_buttons: list[dict[str, str]] | None = None) -> list[EventType]:
+    """Reply with the one rendering of a knowledge answer (or the KB-error reply)."""
+    from knowledge.reply import render_answer
+
+    if result is None:
+        dispatcher.utter_message(text=say("chat.kb_error"),
+                                 buttons=buttons("chat.topic_buttons"))
+        return [SlotSet("last_answer_id", None), SlotSet("last_answer_kind", "error")]
+    message = render_answer(result)
+    # custom: what the channels and portals read (status, entry, sources)
+    dispatcher.utter_message(text=message["text"], json_message=message["custom"],
+                             buttons=message["buttons"] + (extra_buttons or []))
+    return [SlotSet("last_answer_id", result.get("entry_id")),
+            SlotSet("last_answer_kind", f"knowledge:{result['status']}")]
+
+
+async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker
+                          ) -> list[EventType]:
+    """Answer the latest message from the knowledge base (also used when another intent's
+    action finds that the message is a citizen's question after all)."""
+    return send_answer(dispatcher, await ask_knowledge(tracker))

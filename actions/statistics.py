@@ -6,8 +6,9 @@ Thin: each action turns the tracker into a :class:`stats.service.StatsRequest` a
 asks the one statistics service (:class:`stats.service.StatsService`, shared with
 ``/api/stats`` and the CLI) on the gateway-signed identity, and sends its reply; the updated
 context goes back into the slots, so follow-ups ("so với tuần trước?", "còn Long Mỹ thì
-sao?") keep the thread. ``action_ask_locality`` is the question of ``stats_form`` (the week is optional: the
-latest report by default).
+sao?") keep the thread. ``action_ask_locality`` is the question of ``stats_form`` (the week
+is optional: the latest report by default). A citizen's message read as a statistics request
+is answered by the KB first (``validate_stats_form`` never asks a citizen "which place?").
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ import logging
 from datetime import date
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import channel_and_user, current_official, latest_text
+from actions.knowledge_search import ask_knowledge, send_answer
 from stats.service import (
     Kind,
     StatsContext,
@@ -32,6 +34,7 @@ from stats.service import (
     wants_missing,
     wants_rank,
 )
+from troly06.commands import is_command
 from troly06.wording import say
 
 log = logging.getLogger(__name__)
@@ -99,6 +102,13 @@ async def answer_stats(dispatcher: CollectingDispatcher, tracker: Tracker,
                        kind: Kind) -> list[EventType]:
     """Ask the statistics service and send its reply (text, buttons, chart)."""
     official = current_official(tracker)
+    if official is None and not is_command(latest_text(tracker)):
+        # A citizen's message the NLU read as a statistics request ("những trường hợp nào
+        # phải khai báo tạm trú"): for citizens the KB decides. Only when it has no answer
+        # does the service say that weekly figures are for officials.
+        result = await ask_knowledge(tracker)
+        if result is not None and result.get("status") in ("answered", "refused"):
+            return send_answer(dispatcher, result)
     request, context = _request(tracker, kind), _context(tracker)
     try:
         reply = await asyncio.to_thread(service().answer, official, request, context)
@@ -116,6 +126,23 @@ async def answer_stats(dispatcher: CollectingDispatcher, tracker: Tracker,
         dispatcher.utter_message(
             image="data:image/png;base64," + base64.b64encode(reply.png).decode("ascii"))
     return _slots(reply)
+
+
+class ValidateStatsForm(FormValidationAction):
+    """``stats_form``'s validation: a citizen is never asked "which locality?" for a message
+    that was not a typed command; the form ends at once and ``action_stats_query`` lets the
+    KB answer it (see :func:`answer_stats`)."""
+
+    def name(self) -> str:
+        """Action name used in the domain."""
+        return "validate_stats_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        """End the form for a citizen's question; validate as usual otherwise."""
+        if current_official(tracker) is None and not is_command(latest_text(tracker)):
+            return [SlotSet("requested_slot", None)]
+        return await super().run(dispatcher, tracker, domain)
 
 
 class ActionAskLocality(Action):

@@ -171,8 +171,12 @@ def _rest_asker(base: str):  # noqa: ANN202 - a closure
     client = httpx.Client(base_url=base, timeout=120)
 
     def ask(question: str) -> real_eval.Reply:
-        resp = client.post("/api/chat", json={"sender": f"eval-{uuid.uuid4().hex[:12]}",
-                                              "message": question})
+        for _ in range(10):  # the API limits each client: wait as it says, then retry
+            resp = client.post("/api/chat", json={"sender": f"eval-{uuid.uuid4().hex[:12]}",
+                                                  "message": question})
+            if resp.status_code != 429:
+                break
+            time.sleep(float(resp.headers.get("retry-after") or 1))
         resp.raise_for_status()
         messages = resp.json().get("replies") or []
         statuses = [(m.get("custom") or {}).get("status") for m in messages]

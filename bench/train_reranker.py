@@ -130,23 +130,34 @@ def rates(rows: list[Outcome], t: float) -> tuple[float, float, float]:
             100 * sum(1 for i, v in verdicts if v == "refused") / n_ood)
 
 
-def choose_threshold(rows: list[Outcome], max_wrong: float, min_ood: float) -> float:
+def ood_refused(rows: list[Outcome], t: float) -> float:
+    """Percent of the out-of-domain / out-of-scope questions of ``rows`` refused at ``t``."""
+    ood = [o for o in rows if not o.in_scope]
+    return 100 * sum(decide(o, t) == "refused" for o in ood) / max(1, len(ood))
+
+
+def choose_threshold(rows: list[Outcome], max_wrong: float, min_ood: float,
+                     more_ood: list[Outcome] | None = None) -> float:
     """The confidence that answers the most questions with a key fact while at most
     ``max_wrong`` % are answered without one and at least ``min_ood`` % of the out-of-domain
     questions are refused; of equally good ones, the one with the fewest wrong answers (a
-    lower threshold that only adds wrong answers is not taken), then the lowest."""
+    lower threshold that only adds wrong answers is not taken), then the lowest.
+    ``more_ood``: further out-of-scope questions (the generated ones) pooled with the real
+    out-of-domain ones for the refusal bound, so that it does not hang on one or two."""
     grid = sorted({round(p, 3) for o in rows for p in (o.main.p, *(s.p for s in o.parts))}
                   | {0.5, 0.99})
+    pooled = [o for o in rows + (more_ood or []) if not o.in_scope]
     allowed = [(t, *rates(rows, t)) for t in grid]
-    allowed = [a for a in allowed if a[2] <= max_wrong and a[3] >= min_ood]
+    allowed = [a for a in allowed if a[2] <= max_wrong and ood_refused(pooled, a[0]) >= min_ood]
     if not allowed:
         return 0.99
     return min(allowed, key=lambda a: (-round(a[1], 6), round(a[2], 6), a[0]))[0]
 
 
-def nested_estimate(nq, real, fit, tops, judged, args):  # noqa: ANN001, ANN201
+def nested_estimate(nq, real, fit, tops, judged, args, more_ood=None):  # noqa: ANN001, ANN201
     """Outer 5 folds over the real dev questions: the model and the threshold are chosen
-    without the fold (threshold by an inner CV), then the fold is answered."""
+    without the fold (threshold by an inner CV), then the fold is answered. ``more_ood``:
+    the generated out-of-scope questions' cross-validated outcomes, pooled for the bound."""
     idx = np.where(real)[0]
     verdicts: list[tuple[bool, str]] = []
     for k in range(5):
@@ -158,7 +169,7 @@ def nested_estimate(nq, real, fit, tops, judged, args):  # noqa: ANN001, ANN201
             held = np.zeros(nq, bool)
             held[inner_idx[j::5]] = True
             inner.update(tops(fit(~outer & ~held), held))
-        t = choose_threshold(judged(inner), args.max_wrong, args.min_ood)
+        t = choose_threshold(judged(inner), args.max_wrong, args.min_ood, more_ood)
         verdicts += [(o.in_scope, decide(o, t)) for o in judged(tops(fit(~outer), outer))]
     n_in = max(1, sum(1 for i, _ in verdicts if i))
     n_ood = max(1, sum(1 for i, _ in verdicts if not i))
@@ -291,18 +302,25 @@ def main(argv: list[str] | None = None) -> int:
         print(f"# 5-fold CV top-1 on the generated in-scope questions: "
               f"{100 * top1 / max(1, len(gen_in)):.1f}%")
     rows = judged(cv)
+    gen_ood = [cv[g] for g in range(nq) if not real[g] and not inscope[g]]
+    gen_rows = [cv[g] for g in range(nq) if not real[g]]
     n_in = sum(1 for o in rows if o.in_scope)
     print(f"# real dev top-1 holds a key fact (CV reranked): "
           f"{100 * sum(o.main.ok for o in rows if o.in_scope) / max(1, n_in):.1f}%")
-    print("# real dev, cross-validated: threshold -> key fact / wrong / OOD refused")
+    print("# cross-validated: threshold -> real dev key fact / wrong / OOD refused; "
+          "generated right / wrong / out-of-scope refused; pooled refused")
     for t in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
         kf, wrong, ood = rates(rows, t)
-        print(f"#   {t:.2f}  {kf:5.1f}%  {wrong:5.1f}%  {ood:5.1f}%")
-    chosen = choose_threshold(rows, args.max_wrong, args.min_ood)
+        g_ok, g_wrong, g_ood = rates(gen_rows, t) if gen_rows else (0.0, 0.0, 0.0)
+        pooled = ood_refused(rows + gen_ood, t)
+        print(f"#   {t:.2f}  {kf:5.1f}%  {wrong:5.1f}%  {ood:5.1f}%   "
+              f"{g_ok:5.1f}%  {g_wrong:5.1f}%  {g_ood:5.1f}%   {pooled:5.1f}%")
+    chosen = choose_threshold(rows, args.max_wrong, args.min_ood, gen_ood)
     kf, wrong, ood = rates(rows, chosen)
     print(f"# chosen threshold {chosen:.3f}: key fact {kf:.1f}%, wrong {wrong:.1f}%, "
-          f"OOD refused {ood:.1f}% (CV on real dev; the threshold was chosen on these)")
-    nested = (nested_estimate(nq, real, fit, tops, judged, args)
+          f"OOD refused {ood:.1f}% (CV on real dev; the threshold was chosen on these; "
+          f"pooled with the generated out-of-scope: {ood_refused(rows + gen_ood, chosen):.1f}%)")
+    nested = (nested_estimate(nq, real, fit, tops, judged, args, gen_ood)
               if real.any() and not args.no_nested else None)
     if nested:
         print(f"# nested CV on real dev (threshold chosen without the scored fold, the "

@@ -2,7 +2,7 @@
 """Start the whole assistant on localhost and stop it cleanly.
 
 * action server :5055 — ``.venv/bin/python -m rasa_sdk --actions actions``
-* Rasa server   :5005 — ``.venv-rasa/bin/rasa run -m models`` (REST channel only: HTTP API and socket.io off)
+* Rasa server   :5005 — ``.venv-rasa/bin/rasa run -m models`` (REST channel only)
 * API           :8000 — ``.venv/bin/python -m uvicorn api.main:app`` (when ``api/main.py`` exists)
 
 Each part is polled until it answers; the time to ready of each is printed. Ctrl-C or SIGTERM

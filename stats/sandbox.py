@@ -68,11 +68,11 @@ def parse_isolated(raw: bytes, source_name: str, *, today: date | None = None,
         raise rejected("too_complex", "Tệp báo cáo quá phức tạp để đọc (vượt giới hạn tài "
                        "nguyên).", f"The parser process died (exit {proc.returncode}).")
     if not out.get("ok"):
-        exc = ReportRejected(str(out.get("vi")), str(out.get("en")),
-                             code=str(out.get("code") or "rejected"))
+        refusal = ReportRejected(str(out.get("vi")), str(out.get("en")),
+                                 code=str(out.get("code") or "rejected"))
         if isinstance(out.get("candidates"), list):  # ambiguous_locality: ask which one
-            exc.candidates = out["candidates"]
-        raise exc
+            refusal.candidates = out["candidates"]
+        raise refusal
     doc = Document(out["text"], source_name, out["fmt"], raw)
     return doc, ParsedReport.from_dict(out["parsed"])
 

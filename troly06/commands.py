@@ -70,6 +70,12 @@ def command_of(text: str) -> tuple[Command, str] | None:
     return (found, match.group(2).strip()) if found else None
 
 
+def is_command(text: str) -> bool:
+    """True when ``text`` is a typed command: ``/thongke …`` or its NLU form ``thongke …``."""
+    words = (text or "").strip().split(maxsplit=1)
+    return command_of(text) is not None or bool(words and words[0].lower() in keyword_intents())
+
+
 def rewrite(text: str) -> str:
     """The NLU text for a known slash command; any other text unchanged."""
     found = command_of(text)

@@ -104,6 +104,32 @@ async def test_handoff_lists_contacts_from_config() -> None:
     assert "Công an" in reply
 
 
+async def test_a_long_question_read_as_handoff_is_answered_with_the_offer_of_a_person(
+        ) -> None:
+    """"Bộ Công an cho tôi hỏi, …" is a question to the authorities, not a request for a
+    person: the KB answers it when sure, with the handoff as a button; a short request for a
+    person is handed off."""
+    pytest.importorskip("knowledge")
+    import knowledge
+    from actions.handoff import LONG_MESSAGE_WORDS, ActionHandoff
+    from knowledge.kb import load_entries
+    from troly06.config import get_settings
+
+    # a long question the KB is sure of: one of its entries' own long phrasings
+    letter = next(q for e in load_entries(get_settings().kb_dir) for q in e.questions
+                  if len(q.split()) > LONG_MESSAGE_WORDS
+                  and knowledge.answer(q).status == "answered")
+    dispatcher, _ = await _run(ActionHandoff(), make_tracker(letter, "human_handoff"))
+    assert dispatcher.messages[0]["custom"]["status"] == "answered"
+    assert "handoff" not in dispatcher.messages[0]["custom"]
+    assert "Nguồn:" in texts(dispatcher)
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert "Gặp cán bộ hỗ trợ" in titles
+    dispatcher, _ = await _run(ActionHandoff(), make_tracker(
+        "mình hỏi mấy lần rồi mà không được, cho mình nói chuyện với cán bộ", "human_handoff"))
+    assert dispatcher.messages[0]["custom"] == {"handoff": "request"}
+
+
 # --- statistics -------------------------------------------------------------------------
 
 NGA_BAY = [{"entity": "locality", "value": "Ngã Bảy"}]
@@ -121,6 +147,33 @@ async def test_stats_refused_for_non_official(stats_db) -> None:
     assert texts(dispatcher) == REFUSAL
     assert {"event": "slot", "name": "locality", "value": None,
             "timestamp": None} in events
+
+
+async def test_a_citizens_question_read_as_a_statistics_request_is_answered_by_the_kb(
+        stats_db) -> None:
+    """For citizens the KB decides: a question the NLU took for a statistics request is
+    answered from the KB, the stats form never asks a citizen "which locality?", and a
+    citizen's statistics request the KB cannot answer is told figures are for officials."""
+    pytest.importorskip("knowledge")
+    from actions.statistics import ActionStatsQuery, ValidateStatsForm
+    from troly06.wording import say
+
+    question = make_tracker("kich hoat tai khoan dinh danh dien tu muc 2 the nao",
+                            "stats_query", sender="citizen-2")
+    dispatcher, events = await ValidateStatsForm().run(CollectingDispatcher(), question, {}), []
+    assert {"event": "slot", "name": "requested_slot", "value": None,
+            "timestamp": None} in dispatcher
+    dispatcher, events = await _run(ActionStatsQuery(), question)
+    assert dispatcher.messages[0]["custom"]["status"] == "answered"
+    assert "Nguồn:" in texts(dispatcher) and texts(dispatcher) != say("stats.not_official")
+    stats_ask = make_tracker("số liệu Đề án 06 tuần này của phường Ngã Bảy là bao nhiêu",
+                             "stats_query", sender="citizen-2")
+    dispatcher, _ = await _run(ActionStatsQuery(), stats_ask)
+    assert texts(dispatcher) == say("stats.not_official")
+    # an official is asked as before
+    official = make_tracker("số liệu tuần này", "stats_query", identity=NGABAY)
+    assert await ValidateStatsForm().run(CollectingDispatcher(), official, {}) != [
+        {"event": "slot", "name": "requested_slot", "value": None, "timestamp": None}]
 
 
 async def test_forged_sender_string_is_not_an_official(stats_db) -> None:
