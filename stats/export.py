@@ -40,7 +40,7 @@ def rows(start: date | None = None, end: date | None = None, *, province: str | 
     if end is not None:
         query = query.where(Report.period_end <= end)
     with session_scope(url) as session:
-        found = session.execute(query).all()
+        found: list[tuple[Report, Locality]] = [(r, loc) for r, loc in session.execute(query)]
         if province:
             wanted = locality_key(province)
             found = [(r, loc) for r, loc in found

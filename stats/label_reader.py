@@ -86,7 +86,8 @@ def labels(cat: Catalogue, line_no: int, line: str, fl: str, ctx: LabelContext,
     """The label reader on one logical line; True when a figure on it stayed unread."""
     if IS_ROW.search(fl):
         return _table_row(cat, line_no, line, fl, ctx, out)
-    body = fl[MARKER.match(fl).end():] if MARKER.match(fl) else fl
+    marker = MARKER.match(fl)
+    body = fl[marker.end():] if marker else fl
     offset = len(fl) - len(body)
     if _TRAILING_NUMBERS.search(body) and _pdf_row(cat, line_no, line, fl, ctx, out):
         return False
@@ -231,7 +232,8 @@ def _pdf_row(cat: Catalogue, line_no: int, line: str, fl: str, ctx: LabelContext
 def extras(line_no: int, line: str, fl: str) -> list[ExtraFigure]:
     """Unknown figures of an unread template line, with their labels."""
     found = []
-    body_start = MARKER.match(fl).end() if MARKER.match(fl) else 0
+    marker = MARKER.match(fl)
+    body_start = marker.end() if marker else 0
     fig = _figure_in(fl[body_start:])
     if fig is not None:
         fa, fb, unit, fu = fig

@@ -355,8 +355,9 @@ def rank(code: str, start: date, end: date | None = None, province: str | None =
                       .join(Locality, Locality.id == reports.c.locality_id)
                       .where(func.coalesce(Figure.code, "") == code, *where)  # not code's index
                       .group_by(Locality.id))
-            scored = [(row[3], row) for row in session.execute(summed)]
-            return _ranked(scored, ascending, limit, is_pair)
+            summed_rows: list[tuple[float, Any]] = [(row[3], row)
+                                                    for row in session.execute(summed)]
+            return _ranked(summed_rows, ascending, limit, is_pair)
         # plain columns, not ORM objects: a national ranking covers thousands of units
         query = select(Locality.id, Locality.name, Locality.level, Locality.province)
         locs = {row.id: row for row in session.execute(query.where(*where))}

@@ -122,7 +122,7 @@ def _loose_pool() -> dict[str, list[admin.AdminUnit]]:
     for p in admin.provinces("legacy") + admin.provinces("2025"):
         if admin.key(p.name) not in homes and admin.key(p.current_province) not in homes:
             continue
-        tier = "district" if p.structure == "legacy" else "ward"
+        tier: Literal["district", "ward"] = "district" if p.structure == "legacy" else "ward"
         for u in admin.province_units(p.name, date(2025, 6, 30) if tier == "district"
                                       else None, tier=tier):
             pool.setdefault(admin.key(u.name), []).append(u)

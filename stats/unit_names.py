@@ -58,10 +58,10 @@ def raw_parts(text: str) -> list[tuple[str | None, str, str]]:
             if m.start() > 0 and strip_level(folded[last:m.start()].strip())[1]:
                 cuts.append(m)
                 last = m.start()
-    for m in cuts + [None]:
-        end = m.start() if m else len(folded)
+    for boundary in [*cuts, None]:
+        end = boundary.start() if boundary else len(folded)
         piece, raw_piece = folded[start:end], raw[start:end]
-        start = m.end() if m else end
+        start = boundary.end() if boundary else end
         lead = len(piece) - len(piece.lstrip(" .:"))
         piece, raw_piece = piece[lead:].rstrip(" .:"), raw_piece[lead:]
         if not piece:

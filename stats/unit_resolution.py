@@ -133,7 +133,7 @@ def resolve_locality(text: str, *, on: date | None = None, province_hint: str | 
         # the province of the unit's own structure first ("huyện Châu Thành, tỉnh Tây Ninh"
         # is Tây Ninh's, not Long An's that today is in Tây Ninh), today's as a fallback
         strict = [c for c in candidates if c.tier != "province" and (
-            (same := province(p.name, c.structure)) is not None and c.province == same.name)]
+            (own := province(p.name, c.structure)) is not None and c.province == own.name)]
         narrowed = strict or [c for c in candidates if _in_province(c, p)]
         narrowed += [c for c in candidates if c.tier == "province" and c.name == p.name]
         candidates = narrowed
