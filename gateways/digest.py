@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from gateways.text import split_text
+from gateways.push import ChannelPusher
 from stats.access import Official, OfficialStore
 from troly06.config import Settings
 from troly06.dedup import first_time
@@ -43,10 +43,10 @@ class DigestPusher:
 
     def __init__(self, settings: Settings, officials: OfficialStore, *, zalo: Any = None,
                  media: Any = None, http: httpx.AsyncClient | None = None) -> None:
-        self.settings, self.officials, self.zalo, self.media = settings, officials, zalo, media
-        self.http = http or httpx.AsyncClient(timeout=20.0)
-        token = settings.telegram_token.get_secret_value()
-        self.telegram = f"{settings.telegram_base_url}{token}" if token else ""
+        self.settings, self.officials = settings, officials
+        self.push = ChannelPusher(telegram_base=settings.telegram_base_url,
+                                  telegram_token=settings.telegram_token.get_secret_value(),
+                                  zalo=zalo, media=media, http=http)
 
     def recipients(self) -> list[Official]:
         """Provincial officials reachable on Telegram or Zalo."""
@@ -84,26 +84,9 @@ class DigestPusher:
     async def send(self, official: Official, text: str, png: bytes | None) -> None:
         """Send ``text`` (split to the channel's limit) and the chart to ``official``."""
         user = str(official.user_id)
-        if official.channel == "telegram":
-            if not self.telegram:
-                raise RuntimeError("TELEGRAM_BOT_TOKEN is not set")
-            for chunk in split_text(text, 4096):
-                resp = await self.http.post(f"{self.telegram}/sendMessage",
-                                            json={"chat_id": user, "text": chunk})
-                resp.raise_for_status()
-            if png:
-                resp = await self.http.post(f"{self.telegram}/sendPhoto", data={"chat_id": user},
-                                            files={"photo": ("digest.png", png, "image/png")})
-                resp.raise_for_status()
-        elif official.channel == "zalo":
-            if self.zalo is None:
-                raise RuntimeError("the Zalo channel is not configured")
-            for chunk in split_text(text, 2000):
-                await self.zalo.send_text(user, chunk)
-            link = (f"{self.media.base_url}/media/{self.media.put(png)}.png"
-                    if png and self.media is not None else None)
-            if link:
-                await self.zalo.send_image(user, link)
+        await self.push.text(official.channel, user, text)
+        if png:
+            await self.push.image(official.channel, user, png, "digest.png")
         log.info("digest sent to official %s", mask_pii(official.id))
 
     async def loop(self) -> None:
@@ -117,4 +100,4 @@ class DigestPusher:
 
     async def aclose(self) -> None:
         """Close the HTTP client."""
-        await self.http.aclose()
+        await self.push.aclose()
