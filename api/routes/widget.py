@@ -8,6 +8,8 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
+from api.deps import SettingsDep
+
 router = APIRouter(tags=["widget"])
 HERE = Path(__file__).resolve().parent.parent
 STATIC = HERE / "static"
@@ -29,8 +31,11 @@ async def widget_css() -> FileResponse:
 
 
 @router.get("/demo", response_class=HTMLResponse, summary="Cổng thông tin mẫu có widget")
-async def demo(request: Request) -> HTMLResponse:
-    """A mock provincial portal page with the widget embedded by one script tag."""
-    base = str(request.base_url).rstrip("/")
+async def demo(request: Request, settings: SettingsDep) -> HTMLResponse:
+    """A mock provincial portal page with the widget embedded by one script tag: loaded from
+    ``TROLY06_PUBLIC_URL`` when it is set (behind a TLS proxy the request itself says
+    ``http://``, since uvicorn ignores forwarded headers), else from the request's own URL."""
+    base = (settings.public_base_url if "public_base_url" in settings.model_fields_set
+            else str(request.base_url)).rstrip("/")
     html = (TEMPLATES / "demo.html").read_text(encoding="utf-8")
     return HTMLResponse(html.replace("{{ base_url }}", escape(base, quote=True)))

@@ -258,3 +258,14 @@ def test_a_chart_published_by_one_api_replica_is_served_by_another(
         assert other.get(path).content == png
         other.app.state.media.ttl_s = 0.0  # type: ignore[attr-defined]
         assert other.get(path).status_code == 404  # expired images are not served
+
+
+def test_demo_page_loads_the_widget_from_the_public_url_when_set(tmp_module) -> None:
+    """Behind a TLS proxy the request says http:// (uvicorn ignores forwarded headers): the
+    demo portal loads the widget from TROLY06_PUBLIC_URL when it is configured."""
+    with app_env(tmp_module, TROLY06_PUBLIC_URL="https://troly06.example.gov.vn") as s:
+        with TestClient(create_app(s)) as c:
+            html = c.get("/demo").text
+    assert 'src="https://troly06.example.gov.vn/widget.js"' in html
+    with app_env(tmp_module) as s, TestClient(create_app(s)) as c:
+        assert "http://testserver/widget.js" in c.get("/demo").text
