@@ -27,9 +27,10 @@ def revert_report(report_id: int, *, actor: str = "cli", url: str | None = None)
         if row is None or row.superseded:
             raise rejected("not_current", f"Báo cáo {report_id} không phải bản đang dùng.",
                            f"Report {report_id} is not a current version.")
+        # the version just before it (never a later one: reverting a revert is no "redo")
         prev = conn.execute(select(REPORTS).where(
             REPORTS.c.locality_id == row.locality_id, REPORTS.c.iso_year == row.iso_year,
-            REPORTS.c.iso_week == row.iso_week, REPORTS.c.id != row.id
+            REPORTS.c.iso_week == row.iso_week, REPORTS.c.version < row.version
         ).order_by(REPORTS.c.version.desc())).first()
         if prev is None:
             raise rejected("no_previous", "Không có bản trước để khôi phục.",
