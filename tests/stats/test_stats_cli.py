@@ -131,3 +131,9 @@ def test_digest_of_a_provincial_official_and_refusal_for_a_city_one(data_dir: Pa
     assert chart.read_bytes()[:4] == b"\x89PNG"
     city = run(["digest", "--official", "ngabay-telegram"], data_dir, **env)
     assert city.returncode != 0
+
+
+def test_revert_of_a_report_that_is_not_current_is_an_error(data_dir: Path) -> None:
+    proc = run(["revert", "999999"], data_dir)
+    assert proc.returncode != 0
+    assert "không phải bản đang dùng" in proc.stdout + proc.stderr
