@@ -12,6 +12,7 @@ from api.metrics import ApiMetrics
 from gateways.chat import ChatService
 from stats.access import Official, OfficialStore, get_store
 from troly06.config import Settings
+from troly06.wording import say
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -66,11 +67,11 @@ OfficialsDep = Annotated[OfficialStore, Depends(get_officials)]
 def official_from_key(api_key: str | None, officials: OfficialStore) -> Official:
     """The official owning ``api_key`` (401 missing, 403 unknown)."""
     if not api_key:
-        raise ApiError(401, "api_key_required", "Cần khóa API của cán bộ (tiêu đề X-API-Key).",
+        raise ApiError(401, "api_key_required", say("api.api_key_required"),
                        "An official's API key is required (X-API-Key header).")
     official = officials.for_api_key(api_key.strip())
     if official is None:
-        raise ApiError(403, "api_key_invalid", "Khóa API không hợp lệ hoặc không có quyền.",
+        raise ApiError(403, "api_key_invalid", say("api.api_key_invalid"),
                        "Invalid API key or not allowed.")
     return official
 
@@ -100,6 +101,6 @@ def session_official(request: Request, settings: Settings,
                                  settings.secret("session"))
     official = officials.get(official_id) if official_id else None
     if official is None:
-        raise ApiError(403, "session_invalid", "Phiên đăng nhập không hợp lệ hoặc đã hết hạn, "
-                       "vui lòng đăng nhập lại.", "Invalid or expired session (or CSRF token).")
+        raise ApiError(403, "session_invalid", say("api.session_invalid"),
+                       "Invalid or expired session (or CSRF token).")
     return official

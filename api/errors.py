@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from troly06.wording import say, table
+
 log = logging.getLogger(__name__)
 
 
@@ -35,30 +37,33 @@ class ApiError(Exception):
         self.headers = headers
 
 
-_DEFAULTS: dict[int, tuple[str, str, str]] = {
-    400: ("bad_request", "Yêu cầu không hợp lệ.", "Bad request."),
-    401: ("unauthorized", "Thiếu hoặc sai khóa API (X-API-Key).",
-          "Missing or invalid API key (X-API-Key)."),
-    403: ("forbidden", "Bạn không có quyền truy cập nội dung này.",
-          "You are not allowed to access this resource."),
-    404: ("not_found", "Không tìm thấy địa chỉ yêu cầu.", "Not found."),
-    405: ("method_not_allowed", "Phương thức không được hỗ trợ.", "Method not allowed."),
-    413: ("too_large", "Nội dung gửi lên quá lớn.", "Request body too large."),
-    415: ("unsupported_media_type", "Định dạng nội dung không được hỗ trợ.",
-          "Unsupported media type."),
-    422: ("invalid_input", "Dữ liệu gửi lên không hợp lệ.", "Invalid request data."),
-    429: ("rate_limited", "Bạn gửi quá nhiều yêu cầu, vui lòng thử lại sau ít phút.",
-          "Too many requests, please retry later."),
-    503: ("unavailable", "Dịch vụ tạm thời không sẵn sàng.", "Service temporarily unavailable."),
+# status -> (code, English message); the Vietnamese message of each code is in
+# troly06/messages/api.yaml ("api.errors")
+_CODES: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "Bad request."),
+    401: ("unauthorized", "Missing or invalid API key (X-API-Key)."),
+    403: ("forbidden", "You are not allowed to access this resource."),
+    404: ("not_found", "Not found."),
+    405: ("method_not_allowed", "Method not allowed."),
+    413: ("too_large", "Request body too large."),
+    415: ("unsupported_media_type", "Unsupported media type."),
+    422: ("invalid_input", "Invalid request data."),
+    429: ("rate_limited", "Too many requests, please retry later."),
+    503: ("unavailable", "Service temporarily unavailable."),
 }
+
+
+def defaults(status: int) -> tuple[str, str, str]:
+    """(code, Vietnamese message, English message) of an HTTP status's error body."""
+    code, en = _CODES.get(status, ("error", "An error occurred."))
+    return code, table("api.errors")[code], en
 
 
 def error_response(status: int, code: str | None = None, message: str | None = None,
                    message_en: str | None = None, headers: dict[str, str] | None = None,
                    extra: dict[str, Any] | None = None) -> JSONResponse:
     """Build the standard JSON error response."""
-    d_code, d_msg, d_en = _DEFAULTS.get(status,
-                                        ("error", "Đã có lỗi xảy ra.", "An error occurred."))
+    d_code, d_msg, d_en = defaults(status)
     body: dict[str, Any] = {"error": code or d_code, "message": message or d_msg,
                             "message_en": message_en or d_en}
     if extra:
@@ -88,5 +93,5 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error: %r", exc)
-        return error_response(500, "internal_error", "Đã có lỗi hệ thống, vui lòng thử lại sau.",
+        return error_response(500, "internal_error", say("api.internal_error"),
                               "Internal server error, please retry later.")

@@ -17,7 +17,7 @@ from typing import Protocol
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import _DEFAULTS
+from api.errors import defaults
 from api.metrics import ApiMetrics
 
 # Any JSON body (a chat message, a question) stays far below this; uploads get their own limit.
@@ -156,7 +156,7 @@ class _TooLarge(StarletteHTTPException):
 def _json_error(status: int, extra_headers: list[tuple[bytes, bytes]] | None = None,
                 message: str | None = None, message_en: str | None = None
                 ) -> tuple[Message, Message]:
-    code, msg, en = _DEFAULTS[status]
+    code, msg, en = defaults(status)
     body = json.dumps({"error": code, "message": message or msg,
                        "message_en": message_en or en}, ensure_ascii=False).encode()
     headers = [(b"content-type", b"application/json"),

@@ -26,6 +26,7 @@ from api.deps import (
 from api.errors import ApiError
 from api.schemas import AUTH_ERRORS, ERRORS, ChatRequest, ChatResponse, InboxResponse
 from troly06.identity import Identity
+from troly06.wording import say
 
 router = APIRouter(prefix="/api", tags=["chat"])
 
@@ -34,7 +35,7 @@ def check_message_length(text: str, max_chars: int) -> None:
     """Refuse messages longer than ``max_chars`` with a clear bilingual 413."""
     if len(text) > max_chars:
         raise ApiError(413, "message_too_long",
-                       f"Tin nhắn quá dài (tối đa {max_chars} ký tự), bạn vui lòng rút gọn.",
+                       say("api.message_too_long", max_chars=max_chars),
                        f"Message too long (at most {max_chars} characters).")
 
 
