@@ -25,6 +25,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import channel_and_user, current_official, latest_text
 from actions.knowledge_search import ask_knowledge, send_answer
+from stats.access import Official
 from stats.service import (
     Kind,
     StatsContext,
@@ -98,14 +99,19 @@ def _slots(reply: StatsReply) -> list[EventType]:
             SlotSet("last_answer_id", reply.answer_id)]
 
 
+def _citizen_question(tracker: Tracker, official: Official | None) -> bool:
+    """A citizen's message the NLU read as a statistics request ("những trường hợp nào phải
+    khai báo tạm trú"): not an official, and not a typed command like ``/thongke``."""
+    return official is None and not is_command(latest_text(tracker))
+
+
 async def answer_stats(dispatcher: CollectingDispatcher, tracker: Tracker,
                        kind: Kind) -> list[EventType]:
     """Ask the statistics service and send its reply (text, buttons, chart)."""
     official = current_official(tracker)
-    if official is None and not is_command(latest_text(tracker)):
-        # A citizen's message the NLU read as a statistics request ("những trường hợp nào
-        # phải khai báo tạm trú"): for citizens the KB decides. Only when it has no answer
-        # does the service say that weekly figures are for officials.
+    if _citizen_question(tracker, official):
+        # for citizens the KB decides; only when it has no answer does the service say
+        # that weekly figures are for officials
         result = await ask_knowledge(tracker)
         if result is not None and result.get("status") in ("answered", "refused"):
             return send_answer(dispatcher, result)
@@ -140,7 +146,7 @@ class ValidateStatsForm(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
         """End the form for a citizen's question; validate as usual otherwise."""
-        if current_official(tracker) is None and not is_command(latest_text(tracker)):
+        if _citizen_question(tracker, current_official(tracker)):
             return [SlotSet("requested_slot", None)]
         return await super().run(dispatcher, tracker, domain)
 

@@ -70,16 +70,29 @@ def command_of(text: str) -> tuple[Command, str] | None:
     return (found, match.group(2).strip()) if found else None
 
 
+def keyword_intent(text: str, keywords: dict[str, str] | None = None) -> str | None:
+    """The intent a message's leading command keyword names ("thongke Ngã Bảy" ->
+    ``stats_query``), if any; ``keywords`` defaults to :func:`keyword_intents`."""
+    words = (text or "").strip().split(maxsplit=1)
+    if not words:
+        return None
+    return (keywords if keywords is not None else _keywords()).get(words[0].lower())
+
+
 def is_command(text: str) -> bool:
     """True when ``text`` is a typed command: ``/thongke …`` or its NLU form ``thongke …``."""
-    words = (text or "").strip().split(maxsplit=1)
-    return command_of(text) is not None or bool(words and words[0].lower() in keyword_intents())
+    return command_of(text) is not None or keyword_intent(text) is not None
 
 
 def rewrite(text: str) -> str:
     """The NLU text for a known slash command; any other text unchanged."""
     found = command_of(text)
     return found[0].text(found[1]) if found else text
+
+
+@lru_cache(maxsize=1)
+def _keywords() -> dict[str, str]:
+    return keyword_intents()
 
 
 def keyword_intents() -> dict[str, str]:

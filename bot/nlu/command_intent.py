@@ -22,7 +22,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from troly06.commands import keyword_intents
+from troly06.commands import keyword_intent, keyword_intents
 
 
 @DefaultV1Recipe.register(
@@ -42,9 +42,9 @@ class CommandIntent(GraphComponent):
         return cls(keyword_intents())
 
     def intent_of(self, text: str) -> str | None:
-        """The intent a message's leading command keyword names, if any."""
-        words = text.strip().split(maxsplit=1)
-        return self.keywords.get(words[0].lower()) if words else None
+        """The intent a message's leading command keyword names, if any (the one rule of
+        :func:`troly06.commands.keyword_intent`, with the keywords read at model load)."""
+        return keyword_intent(text, self.keywords)
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Override the intent of command messages."""
