@@ -19,8 +19,10 @@ _LEVEL_RX = re.compile(
     r"\s*[.]?\s+")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # a parent's level word inside a name written without commas (a zero-width cut before it)
-_WRITTEN_PARENTS = {"huyện", "quận", "thị", "tỉnh", "thành", "tp"}
-_PARENT_RX = re.compile(r"(?<=\s)(?=(?:huyen|quan|thi xa|tinh|thanh pho|tp)\.?\s)")
+_PARENT_LEVELS = ("huyen", "quan", "thi xa", "tinh", "thanh pho", "tp")
+_PARENT_RX = re.compile(r"(?<=\s)(?=(?:" + "|".join(_PARENT_LEVELS) + r")\.?\s)")
+# each parent level's first word as written with diacritics ("Tịnh" only folds like "tỉnh")
+_WRITTEN_PARENTS = {LEVEL_WORDS[w].split()[0] if w != "tp" else w for w in _PARENT_LEVELS}
 
 
 def key(name: str) -> str:
