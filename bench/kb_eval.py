@@ -212,12 +212,12 @@ def run_real(args: argparse.Namespace) -> int:
             figures[name] = real_eval.summary(results)
             print(real_eval.fmt(name, figures[name]))
             if name == "full system":
-                for group, s in real_eval.by_group(results).items():
+                figures["by_group"] = real_eval.by_group(results)
+                figures["by_batch"] = real_eval.by_batch(results)
+                for group, s in figures["by_group"].items():
                     print(real_eval.fmt(f"  {group}", s))
-                for batch, s in real_eval.by_batch(results).items():
+                for batch, s in figures["by_batch"].items():
                     print(real_eval.fmt(f"  batch {batch}", s))
-                figures["by_group"] = real_eval.by_group(results)  # type: ignore[assignment]
-                figures["by_batch"] = real_eval.by_batch(results)  # type: ignore[assignment]
                 if args.misses:
                     for r in results:
                         if r["verdict"] in ("wrong", "answered"):

@@ -108,21 +108,22 @@ def summary(results: list[dict]) -> dict[str, float]:
     }
 
 
-def by_group(results: list[dict]) -> dict[str, dict[str, float]]:
-    """:func:`summary` per topic group."""
+def _by(results: list[dict], key: Callable[[dict], str]) -> dict[str, dict[str, float]]:
     groups: dict[str, list[dict]] = defaultdict(list)
     for r in results:
-        groups[GROUPS.get(r.get("topic", ""), r.get("topic", "?"))].append(r)
+        groups[key(r)].append(r)
     return {g: summary(rs) for g, rs in sorted(groups.items())}
+
+
+def by_group(results: list[dict]) -> dict[str, dict[str, float]]:
+    """:func:`summary` per topic group."""
+    return _by(results, lambda r: GROUPS.get(r.get("topic", ""), r.get("topic", "?")))
 
 
 def by_batch(results: list[dict]) -> dict[str, dict[str, float]]:
     """:func:`summary` per collection batch (the id's prefix: ``rqa``… ``rqh``), so a batch
     collected after the system was built is scored apart from the older ones."""
-    batches: dict[str, list[dict]] = defaultdict(list)
-    for r in results:
-        batches[str(r.get("id", "?")).split("-")[0]].append(r)
-    return {b: summary(rs) for b, rs in sorted(batches.items())}
+    return _by(results, lambda r: str(r.get("id", "?")).split("-")[0])
 
 
 def fmt(name: str, s: dict[str, float]) -> str:
