@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 KB_DIR = ROOT / "knowledge" / "data"
 EVAL = ROOT / "tests" / "data" / "kb_eval.jsonl"
 REAL = ROOT / "tests" / "data" / "real_questions.jsonl"
+ALTERNATES = ROOT / "tests" / "data" / "kb_eval_alternates.jsonl"
+LETTERS = ROOT / "tests" / "data" / "kb_train_letters.jsonl"
 
 
 def test_kb_files_are_valid_yaml_with_entries() -> None:
@@ -117,6 +119,43 @@ def test_eval_questions_are_not_copies_of_kb_questions() -> None:
     rows = _eval_rows()
     copies = [r["question"] for r in rows if fold(r["question"]) in kb_questions]
     assert len(copies) <= len(rows) // 50, f"eval questions copied from the KB: {copies[:10]}"
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
+
+def test_judged_alternates_name_eval_questions_and_live_entries() -> None:
+    """Each judged alternate is for a question of the generated eval, names an existing
+    entry other than the expected one, and the file says who judged and when."""
+    if not ALTERNATES.is_file():
+        pytest.skip("no judged alternates")
+    expected = {r["question"].strip().lower(): r["expected_id"] for r in _eval_rows()}
+    ids = {e.id for e in load_entries(KB_DIR)}
+    rows = _jsonl(ALTERNATES)
+    assert len({r["question"].strip().lower() for r in rows}) == len(rows), "duplicate question"
+    for r in rows:
+        q = r["question"].strip().lower()
+        assert expected.get(q), f"not an in-scope question of kb_eval.jsonl: {r['question']!r}"
+        assert r["also"] and set(r["also"]) <= ids, r
+        assert expected[q] not in r["also"], r
+        assert r.get("judged") and r.get("by"), r
+
+
+def test_training_letters_are_labelled_and_not_eval_questions() -> None:
+    """The invented training messages name existing entries and never repeat a question of
+    either eval (so training on them never trains on a test question)."""
+    if not LETTERS.is_file():
+        pytest.skip("no training letters")
+    ids = {e.id for e in load_entries(KB_DIR)}
+    rows = _jsonl(LETTERS)
+    assert len(rows) >= 100
+    tested = {fold(r["question"]) for r in _eval_rows() + _real_rows()}
+    for r in rows:
+        assert r["expected_id"] in ids, r["expected_id"]
+        assert fold(r["question"]) not in tested, r["question"]
+        assert unicodedata.is_normalized("NFC", r["question"]), r["question"]
 
 
 @pytest.mark.parametrize("path", sorted(KB_DIR.glob("*.yaml")), ids=lambda p: p.name)
