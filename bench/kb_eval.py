@@ -108,9 +108,38 @@ def with_alternates(rows: list[dict], path: Path = ALTERNATES) -> list[dict]:
     """``rows`` with each question's judged alternates (``also``) attached."""
     if not path.is_file():
         return rows
-    also = {str(a["question"]).strip().lower(): list(a.get("also") or [])
-            for a in read_jsonl(path)}
-    return [{**r, "also": also.get(str(r["question"]).strip().lower(), [])} for r in rows]
+    judged = {str(a["question"]).strip().lower(): a for a in read_jsonl(path)}
+
+    def of(row: dict, key: str) -> list[str]:
+        return list(judged.get(str(row["question"]).strip().lower(), {}).get(key) or [])
+
+    return [{**r, "also": of(r, "also"), "rejected": of(r, "rejected")} for r in rows]
+
+
+def unjudged(results: dict[str, list[dict]]) -> list[dict]:
+    """In-scope questions whose top-1 in some mode is neither the expected entry nor judged
+    yet: ``{"question", "candidates"}`` for the judge (the expected entry among them, the
+    order shuffled, so the judge cannot tell which one the eval or the system prefers)."""
+    import random
+
+    shuffle = random.Random(7).shuffle
+    pending: dict[str, dict] = {}
+    for mode_results in results.values():
+        for r in mode_results:
+            if not r["expected_id"] or not r["ids"]:
+                continue
+            top = r["ids"][0]
+            if top == r["expected_id"] or top in r.get("also", ()) or top in r.get("rejected", ()):
+                continue
+            pending.setdefault(r["question"], {"question": r["question"],
+                                               "candidates": {r["expected_id"]}})
+            pending[r["question"]]["candidates"].add(top)
+    out = []
+    for item in pending.values():
+        cands = sorted(item["candidates"])
+        shuffle(cands)
+        out.append({"question": item["question"], "candidates": cands})
+    return out
 
 
 def run(rows: list[dict], retriever: str, scoring: Scoring, k: int = 10,
@@ -293,6 +322,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--misses", action="store_true", help="list wrong / rejected questions")
     ap.add_argument("--assemble", action="store_true", help="rebuild the eval file and exit")
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    ap.add_argument("--unjudged", type=Path, metavar="FILE",
+                    help="write the top-1 answers not judged yet (for the blind judge) to FILE")
     ap.add_argument("--passes", type=int, default=1,
                     help="time each question N times and keep its fastest run (default 1)")
     ap.add_argument("--real", choices=("dev", "heldout", "all"),
@@ -338,6 +369,11 @@ def main(argv: list[str] | None = None) -> int:
             report[f"{mode}+alternates"] = metrics(all_results[mode], _mode_threshold(mode),
                                                    adjudicated=True)
             print(fmt(f"{mode}+alt", report[f"{mode}+alternates"]))
+    if args.unjudged:
+        pending = unjudged(all_results)
+        args.unjudged.write_text(json.dumps(pending, ensure_ascii=False, indent=1),
+                                 encoding="utf-8")
+        print(f"# {len(pending)} questions with an unjudged top-1 -> {args.unjudged}")
     if args.sweep:
         for mode in modes:
             print(f"\n# sweep ({mode}): threshold -> answered-correct, false-reject, oos-reject")

@@ -43,3 +43,24 @@ def test_bench_prints_every_retriever(fixture_index: KnowledgeIndex, kb_env: dic
     assert fused[6] == "100.0%"  # both out-of-scope questions rejected
     assert "3 in-scope, 2 out-of-scope" in out.stdout
     assert "calibration: threshold chosen on dev" in out.stdout
+
+
+def test_judged_alternates_count_and_unjudged_tops_are_listed(tmp_path: Path) -> None:
+    """An alternate the judge accepted counts as a hit only in the adjudicated figures; a
+    top-1 nobody judged yet is listed for the judge with the expected entry among the
+    candidates; a rejected one is not listed again."""
+    from bench.kb_eval import metrics, unjudged, with_alternates
+
+    rows = [{"question": "q1", "expected_id": "a"}, {"question": "q2", "expected_id": "b"},
+            {"question": "q3", "expected_id": "c"}]
+    judged = tmp_path / "alt.jsonl"
+    judged.write_text("".join(json.dumps(r) + "\n" for r in (
+        {"question": "q1", "also": ["x"], "rejected": []},
+        {"question": "Q2", "also": [], "rejected": ["y"]})), encoding="utf-8")
+    rows = with_alternates(rows, judged)
+    results = [{**r, "ids": [top], "score": 1.0, "ms": 1.0}
+               for r, top in zip(rows, ["x", "y", "z"], strict=True)]
+    assert metrics(results, 0.5)["top1"] == 0.0
+    assert abs(metrics(results, 0.5, adjudicated=True)["top1"] - 1 / 3) < 1e-9
+    pending = unjudged({"reranked": results})
+    assert [(p["question"], sorted(p["candidates"])) for p in pending] == [("q3", ["c", "z"])]

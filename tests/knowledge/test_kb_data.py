@@ -127,8 +127,9 @@ def _jsonl(path: Path) -> list[dict]:
 
 
 def test_judged_alternates_name_eval_questions_and_live_entries() -> None:
-    """Each judged alternate is for a question of the generated eval, names an existing
-    entry other than the expected one, and the file says who judged and when."""
+    """Each judgement is for a question of the generated eval, names existing entries other
+    than the expected one (``also``: judged to answer it too; ``rejected``: judged not to),
+    and says who judged and when."""
     if not ALTERNATES.is_file():
         pytest.skip("no judged alternates")
     expected = {r["question"].strip().lower(): r["expected_id"] for r in _eval_rows()}
@@ -138,8 +139,9 @@ def test_judged_alternates_name_eval_questions_and_live_entries() -> None:
     for r in rows:
         q = r["question"].strip().lower()
         assert expected.get(q), f"not an in-scope question of kb_eval.jsonl: {r['question']!r}"
-        assert r["also"] and set(r["also"]) <= ids, r
-        assert expected[q] not in r["also"], r
+        judged = set(r["also"]) | set(r["rejected"])
+        assert judged <= ids and not set(r["also"]) & set(r["rejected"]), r
+        assert expected[q] not in judged, r
         assert r.get("judged") and r.get("by"), r
 
 
