@@ -8,6 +8,8 @@ not served to citizens: the questions about them expect "not sure" (``note``).
 Prints, per first-stage retriever (fused = lexical + dense, lexical alone, dense alone):
 top-1, top-3, MRR on in-scope questions, answered-correctly
 rate, false-rejection rate on in-scope, out-of-scope rejection rate, p50/p95 search latency.
+Each mode is printed twice: against the labels, and (``+alt``) also counting the entries an
+independent judge found to answer the question as well (``kb_eval_alternates.jsonl``).
 
     .venv/bin/python bench/kb_eval.py                  # all retrievers, whole file
     .venv/bin/python bench/kb_eval.py --retriever lexical
@@ -15,6 +17,7 @@ rate, false-rejection rate on in-scope, out-of-scope rejection rate, p50/p95 sea
     .venv/bin/python bench/kb_eval.py --calibrate      # choose thresholds on dev, report on test
     .venv/bin/python bench/kb_eval.py --assemble       # rebuild kb_eval.jsonl from its parts
     .venv/bin/python bench/kb_eval.py --misses         # list the wrong/rejected questions
+    .venv/bin/python bench/kb_eval.py --unjudged F     # top-1 answers the judge has not seen
     .venv/bin/python bench/kb_eval.py --real heldout   # the real-question eval (bench/real_eval.py)
     .venv/bin/python bench/kb_eval.py --real heldout --ablate   # ... with each component off
     .venv/bin/python bench/kb_eval.py --real heldout --rest http://127.0.0.1:8000  # over HTTP
