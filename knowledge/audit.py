@@ -10,8 +10,10 @@ Three findings, each with the date by which it must be handled (soonest first):
   people's committees, pre-1/7/2025 provinces) without saying it is history.
 
 Plus ``due``: entries whose re-verification falls due within the horizon, so the list shows
-what is coming, not only what is late. ``troly06 kb audit`` prints this list; the data tests
-fail on any ``stale``, ``expiring`` or ``defunct`` finding.
+what is coming, not only what is late; and ``unchecked``: a legal basis whose ``note`` says
+what is not checked yet (an article number not read in the original text). ``troly06 kb
+audit`` prints this list; the data tests fail on any ``stale``, ``expiring`` or ``defunct``
+finding.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ class Finding:
     """One thing to re-verify: which entry, why, and by when."""
 
     entry_id: str
-    kind: str  # stale | expiring | defunct | due
+    kind: str  # stale | expiring | defunct | due | unchecked
     due: str   # ISO date
     detail: str
 
@@ -134,6 +136,13 @@ def audit(entries: list[Entry], today: date, max_age_days: int = MAX_VERIFIED_AG
                 findings.append(Finding(e.id, "expiring", e.valid_until,
                                         f"ends {e.valid_until} and nothing covers "
                                         f"'{e.topic}' from {next_day}"))
+        for b in e.legal_basis:
+            if b.note:
+                # checked at the entry's next re-verification at the latest
+                recheck = (date.fromisoformat(e.verified) + timedelta(days=max_age_days)
+                           if e.verified else today)
+                findings.append(Finding(e.id, "unchecked", recheck.isoformat(),
+                                        f"{b.doc}: {b.note}"))
         for name in defunct_mentions(e):
             findings.append(Finding(e.id, "defunct", today.isoformat(),
                                     f"names '{name}' (no longer exists) without saying "
@@ -142,5 +151,5 @@ def audit(entries: list[Entry], today: date, max_age_days: int = MAX_VERIFIED_AG
 
 
 def blocking(findings: list[Finding]) -> list[Finding]:
-    """The findings the data tests refuse (``due`` is only a reminder)."""
-    return [f for f in findings if f.kind != "due"]
+    """The findings the data tests refuse (``due`` and ``unchecked`` are reminders)."""
+    return [f for f in findings if f.kind not in ("due", "unchecked")]

@@ -2,9 +2,10 @@
 
 Each file holds ``entries:``, a list of entries (docs/CONTRACTS.md, "KB entry"): ``id, kind
 (procedure | faq | refusal), topic, title, answer, aspects{...}, questions[], legal_basis[{doc,
-article}], source{title, ref, date}, official_page, verified, tags[], valid_from, valid_until,
-successor, supersedes, history``. A ``refusal`` entry describes a question the assistant does
-not handle (land, inheritance, tax...) and names the body that does; it needs no legal basis.
+article, note?}], source{title, ref, date}, official_page, verified, tags[], valid_from,
+valid_until, successor, supersedes, history``. A ``refusal`` entry describes a question the
+assistant does not handle (land, inheritance, tax...) and names the body that does; it needs
+no legal basis.
 
 :func:`validate_entries` lists every structural problem (the data tests fail on any);
 :func:`load_entries` skips invalid entries with a warning so that one bad entry never takes
@@ -44,10 +45,12 @@ class KBError(ValueError):
 
 @dataclass(frozen=True)
 class LegalBasis:
-    """One legal text an entry rests on: the document and the article."""
+    """One legal text an entry rests on: the document and the article; ``note``: what is not
+    checked yet ("số điều chưa xác minh"), for the audit and the review, never shown."""
 
     doc: str
     article: str
+    note: str = ""
 
     def label(self) -> str:
         """"Điều 24 Luật Căn cước số 26/2023/QH15"."""
@@ -235,7 +238,8 @@ def _to_entry(name: str, item: dict[str, Any]) -> Entry:
         answer=_text(item["answer"]),
         aspects={k: _text(v) for k, v in aspects.items() if k in ASPECTS and _text(v)},
         questions=tuple(_text(q) for q in item.get("questions") or [] if _text(q)),
-        legal_basis=tuple(LegalBasis(_text(b.get("doc")), _text(b.get("article")))
+        legal_basis=tuple(LegalBasis(_text(b.get("doc")), _text(b.get("article")),
+                                     _text(b.get("note")))
                           for b in item.get("legal_basis") or [] if isinstance(b, dict)),
         source_title=_text(source.get("title")),
         source_ref=_text(source.get("ref")),

@@ -121,6 +121,15 @@ def test_eval_questions_are_not_copies_of_kb_questions() -> None:
     assert len(copies) <= len(rows) // 50, f"eval questions copied from the KB: {copies[:10]}"
 
 
+def test_no_shown_legal_basis_carries_a_verification_remark() -> None:
+    """What is not checked yet about a legal basis goes to its ``note`` (listed by the audit),
+    never into the document or article a citizen reads under the answer."""
+    remark = ("chưa xác minh", "chưa đối chiếu", "chưa đọc", "theo nguồn", "chưa kiểm")
+    shown = [(e.id, b.label()) for e in load_entries(KB_DIR) for b in e.legal_basis
+             if any(r in b.label().lower() for r in remark)]
+    assert not shown, shown
+
+
 def _jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip()]

@@ -93,3 +93,17 @@ def test_a_rule_that_starts_later_answers_only_questions_about_that_time() -> No
     assert list(servable(index, today, "năm 2027 phí bao nhiêu")) == [True, True, False, False]
     assert list(servable(index, today, "sang năm phí thế nào")) == [True, True, False, False]
     assert list(servable(index, "2027-02-01", "phí")) == [True, True, False, False]
+
+
+def test_an_unchecked_article_is_listed_by_the_audit_not_shown_and_not_blocking() -> None:
+    """A legal basis whose article number was not read in the original carries a note: the
+    audit lists it (due at the entry's next re-verification), the label shown under an
+    answer does not carry it, and the data tests do not refuse it."""
+    e = _entry(legal_basis=(LegalBasis("Nghị định 70/2024/NĐ-CP", "Điều 7",
+                                       "số điều chưa đối chiếu văn bản gốc"),),
+               verified="2026-11-01")
+    found = [f for f in audit([e], date(2026, 12, 1)) if f.kind == "unchecked"]
+    assert [(f.entry_id, f.due) for f in found] == [(e.id, "2027-05-03")]
+    assert "chưa đối chiếu" in found[0].detail and "Nghị định 70/2024" in found[0].detail
+    assert "chưa" not in e.legal_basis[0].label()
+    assert not blocking(found)
