@@ -119,8 +119,10 @@ def audit(entries: list[Entry], today: date, max_age_days: int = MAX_VERIFIED_AG
     for e in entries:
         if e.kind == "refusal":
             continue
+        # the entry's next re-verification (never verified: today)
+        due = (date.fromisoformat(e.verified) + timedelta(days=max_age_days)
+               if e.verified else today)
         if e.verified:
-            due = date.fromisoformat(e.verified) + timedelta(days=max_age_days)
             if due < today:
                 findings.append(Finding(e.id, "stale", due.isoformat(),
                                         f"verified {e.verified}, older than {max_age_days} days"))
@@ -137,11 +139,8 @@ def audit(entries: list[Entry], today: date, max_age_days: int = MAX_VERIFIED_AG
                                         f"ends {e.valid_until} and nothing covers "
                                         f"'{e.topic}' from {next_day}"))
         for b in e.legal_basis:
-            if b.note:
-                # checked at the entry's next re-verification at the latest
-                recheck = (date.fromisoformat(e.verified) + timedelta(days=max_age_days)
-                           if e.verified else today)
-                findings.append(Finding(e.id, "unchecked", recheck.isoformat(),
+            if b.note:  # checked at the entry's next re-verification at the latest
+                findings.append(Finding(e.id, "unchecked", due.isoformat(),
                                         f"{b.doc}: {b.note}"))
         for name in defunct_mentions(e):
             findings.append(Finding(e.id, "defunct", today.isoformat(),
