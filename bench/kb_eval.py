@@ -111,10 +111,13 @@ def with_alternates(rows: list[dict], path: Path = ALTERNATES) -> list[dict]:
     """``rows`` with each question's judged alternates (``also``) attached."""
     if not path.is_file():
         return rows
-    judged = {str(a["question"]).strip().lower(): a for a in read_jsonl(path)}
+    def question(row: dict) -> str:  # the judge's file matches the eval's case-insensitively
+        return str(row["question"]).strip().lower()
+
+    judged = {question(a): a for a in read_jsonl(path)}
 
     def of(row: dict, key: str) -> list[str]:
-        return list(judged.get(str(row["question"]).strip().lower(), {}).get(key) or [])
+        return list(judged.get(question(row), {}).get(key) or [])
 
     return [{**r, "also": of(r, "also"), "rejected": of(r, "rejected")} for r in rows]
 

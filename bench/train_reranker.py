@@ -38,7 +38,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.kb_eval import with_alternates  # noqa: E402
+from bench.kb_eval import read_jsonl, with_alternates  # noqa: E402
 from bench.real_eval import facts_found, load  # noqa: E402
 from knowledge.answer import _render, _today, rank_question  # noqa: E402
 from knowledge.focus import Focus  # noqa: E402
@@ -212,10 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     build_index(progress=lambda m: print(f"# {m}", file=sys.stderr))
     index = get_index()
     ids = [d["id"] for d in index.docs]
-    rows = with_alternates([json.loads(x) for x in
-                            GENERATED.read_text(encoding="utf-8").splitlines() if x])
-    letters = ([json.loads(x) for x in LETTERS.read_text(encoding="utf-8").splitlines()
-                if x.strip()] if LETTERS.is_file() and "letters" in args.data else [])
+    rows = with_alternates(read_jsonl(GENERATED))
+    letters = read_jsonl(LETTERS) if LETTERS.is_file() and "letters" in args.data else []
     dev = load(split="dev")
     if args.leave_out is not None:
         dev = [r for n, r in enumerate(dev) if n % FOLDS != args.leave_out]
