@@ -71,9 +71,13 @@ def test_every_procedure_and_rule_has_legal_basis_and_page() -> None:
             assert e.aspects, e.id
 
 
-def _real_rows() -> list[dict]:
-    return [json.loads(line) for line in REAL.read_text(encoding="utf-8").splitlines()
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip()]
+
+
+def _real_rows() -> list[dict]:
+    return _jsonl(REAL)
 
 
 def test_real_question_eval_shape() -> None:
@@ -99,8 +103,7 @@ def test_no_kb_question_is_copied_from_the_real_eval() -> None:
 
 
 def _eval_rows() -> list[dict]:
-    return [json.loads(line) for line in EVAL.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    return _jsonl(EVAL)
 
 
 def test_eval_set_shape() -> None:
@@ -128,11 +131,6 @@ def test_no_shown_legal_basis_carries_a_verification_remark() -> None:
     shown = [(e.id, b.label()) for e in load_entries(KB_DIR) for b in e.legal_basis
              if any(r in b.label().lower() for r in remark)]
     assert not shown, shown
-
-
-def _jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
 
 
 def test_judged_alternates_name_eval_questions_and_live_entries() -> None:
