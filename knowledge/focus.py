@@ -4,7 +4,9 @@ Citizens write "Tôi là…, năm 2019 tôi… Vậy cho tôi hỏi…": the bac
 places and dates that are not the question. :func:`find_focus` keeps the sentences that ask
 (a question mark, or a question word such as "bao lâu", "ở đâu", "được không"), preferring
 what follows the last "cho tôi hỏi / xin hỏi / vậy", drops greetings and signatures, and
-returns up to three sub-questions. The cues are data (``focus.yaml``).
+returns up to three sub-questions. A question that leans on the sentence before it ("Vậy
+yêu cầu này…", "Thì thủ tục thế nào?") keeps that sentence, and a name's initial ("ông
+V.") does not end a sentence. The cues are data (``focus.yaml``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ CUES_FILE = Path(__file__).resolve().parent / "focus.yaml"
 MAX_SUBQUESTIONS = 3
 MIN_FOCUS_CHARS = 60  # a shorter focus gets the sentence before it
 _SENTENCES = re.compile(r"(?<=[?!.;:\n])\s+|\n+")
+# "ông Đặng Bá V." / "bà N.T.H." / "TP." end with a dot that does not end the sentence
+_WORDS = re.compile(r"[^\W_]+")
+_INITIAL = re.compile(r"(?<![^\W\d_])(?:[A-ZĐ]\.)+$|(?<![^\W\d_])(?:TP|Tp|TX|Tx|ThS|TS)\.$")
 
 
 @dataclass(frozen=True)
@@ -69,10 +74,58 @@ def _clean(sentence: str) -> str:
     return sentence.strip(" \t-–—•*,;:")
 
 
+def split_sentences(text: str) -> list[str]:
+    """The sentences of ``text``, a name's initial or "TP." not taken for a sentence end."""
+    pieces = [p for p in _SENTENCES.split(text) if p.strip()]
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and _INITIAL.search(merged[-1].rstrip()):
+            merged[-1] = f"{merged[-1].rstrip()} {piece.strip()}"
+        else:
+            merged.append(piece)
+    return [s for s in (_clean(p) for p in merged) if s]
+
+
+def leans_back(sentence: str) -> bool:
+    """A sentence that needs the one before it: it opens with "thì / vậy / nếu được…" or
+    points back ("này", "nói trên"). Matched with diacritics: folded, "còn", "này" and "đó"
+    would be "con", "nay" and "do"."""
+    words = " " + " ".join(_WORDS.findall(sentence.lower())) + " "
+    cues = _raw_cues()
+    return any(words.startswith(f" {c} ") for c in cues["continues"]) \
+        or any(f" {c} " in words for c in cues["refers_back"])
+
+
+@lru_cache(maxsize=1)
+def _raw_cues() -> dict[str, tuple[str, ...]]:
+    """The cues matched on the lowercased text itself (not folded)."""
+    data = yaml.safe_load(CUES_FILE.read_text(encoding="utf-8")) or {}
+    return {k: tuple(str(v).lower() for v in data.get(k) or ())
+            for k in ("continues", "refers_back")}
+
+
+def _with_context(asked: tuple[str, ...], sentences: list[str]) -> tuple[str, ...]:
+    """The questions, each that leans back on the sentence before it given that sentence: a
+    follow-up of the question before ("…được không? Nếu được thì thủ tục thế nào?") is
+    joined to it, one after backstory ("Vậy yêu cầu này…") gets that sentence in front."""
+    out: list[str] = []
+    for part in asked:
+        at = next((n for n, s in enumerate(sentences) if part in s), -1)
+        if at <= 0 or not leans_back(part):
+            out.append(part)
+        elif out and (out[-1] in sentences[at - 1] or sentences[at - 1] in out[-1]):
+            out[-1] = f"{out[-1]} {part}"
+        elif any(sentences[at - 1] in p or p in sentences[at - 1] for p in asked):
+            out.append(part)
+        else:
+            out.append(f"{sentences[at - 1]} {part}")
+    return tuple(out)
+
+
 def find_focus(text: str) -> Focus:
     """The focus of ``text`` (short messages are their own focus)."""
     text = text.strip()
-    sentences = [_clean(s) for s in _SENTENCES.split(text) if _clean(s)]
+    sentences = split_sentences(text)
     drop = _cues()["drop"]
     sentences = [s for s in sentences if not _has(folded_words(s), drop) or is_question(s)]
     if len(text) <= 160 and len(sentences) <= 2:
@@ -80,13 +133,13 @@ def find_focus(text: str) -> Focus:
     asks = [s for s in sentences if is_question(s)]
     tail = _after_marker(text)
     if tail and len(tail) >= 12:
-        tail_asks = [s for s in (_clean(x) for x in _SENTENCES.split(tail))
-                     if s and (not _has(folded_words(s), drop) or is_question(s))]
+        tail_asks = [s for s in split_sentences(tail)
+                     if not _has(folded_words(s), drop) or is_question(s)]
         tail_asks = [s for s in tail_asks if is_question(s)] or tail_asks
         asks = tail_asks if len(" ".join(tail_asks)) >= 12 else asks
     if not asks:
         asks = sentences[-2:] if sentences else [text]
-    parts = tuple(dict.fromkeys(asks))[:MAX_SUBQUESTIONS]
+    parts = _with_context(tuple(dict.fromkeys(asks))[:MAX_SUBQUESTIONS], sentences)
     main = " ".join(parts)
     if len(main) < MIN_FOCUS_CHARS:
         # "Em có bị phạt không ạ?" or "…, xin hỏi quy định trên nhé" says nothing of what:

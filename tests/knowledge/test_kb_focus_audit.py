@@ -28,8 +28,39 @@ def test_long_letter_focus_drops_backstory_and_greetings() -> None:
     focus = find_focus(letter)
     assert focus.is_long
     assert "Lê Thị Hoa" not in focus.main and "tạm trú" in focus.main
-    assert len(focus.parts) == 2 and "bao lâu" in focus.parts[1]
+    # "Và mất bao lâu…?" has no subject of its own: it stays with the question it follows
+    assert len(focus.parts) == 1 and "bao lâu" in focus.parts[0]
     assert find_focus("làm căn cước ở đâu").main == "làm căn cước ở đâu"
+
+
+def test_separate_questions_stay_separate_sub_questions() -> None:
+    letter = ("Chào anh chị, nhà tôi mới chuyển đến phường khác được hai tháng, con gái tôi "
+              "sắp đủ 14 tuổi. Cho tôi hỏi con tôi làm thẻ căn cước ở đâu? Đăng ký tạm trú "
+              "cho cả nhà mất bao lâu?")
+    parts = find_focus(letter).parts
+    assert len(parts) == 2 and "căn cước" in parts[0] and "tạm trú" in parts[1]
+
+
+def test_a_question_pointing_back_keeps_the_sentence_before_it() -> None:
+    text = ("Tôi làm công nhân ở Bình Dương đã 3 năm. Công ty tôi yêu cầu tất cả nhân viên "
+            "nộp bản gốc thẻ căn cước để giữ, bản sao công chứng cũng không được. Vậy yêu "
+            "cầu này của công ty có vi phạm pháp luật không?")
+    focus = find_focus(text)
+    assert "bản gốc thẻ căn cước" in focus.main and "công nhân" not in focus.main
+    # "nay" (folded "này") is not a pointer back: the question stands alone
+    alone = ("Năm 2019 tôi chuyển vào Đồng Nai làm việc. Tôi thuê trọ ở khu công nghiệp, chủ "
+             "trọ bảo phải tự đi khai báo. Hiện nay đăng ký tạm trú trực tuyến trên VNeID cần "
+             "những giấy tờ gì?")
+    assert "thuê trọ" not in find_focus(alone).main
+
+
+def test_a_name_initial_does_not_end_the_sentence() -> None:
+    text = ("Trong hộ khẩu của gia đình ông Phúc có tên ông Đặng Bá V. nhưng ông V. đã bỏ "
+            "đi nhiều năm. Ông Phúc hỏi, gia đình có tự xóa đăng ký thường trú của ông V. "
+            "được không? Nếu được thì thủ tục thế nào?")
+    focus = find_focus(text)
+    assert "xóa đăng ký thường trú" in focus.main and "thủ tục" in focus.main
+    assert len(focus.parts) == 1
 
 
 def test_a_bare_follow_up_keeps_its_subject() -> None:
