@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from knowledge.normalize import folded_words, strip_diacritics
+from knowledge.normalize import strip_diacritics
 
 CUES_FILE = Path(__file__).resolve().parent / "focus.yaml"
 MAX_SUBQUESTIONS = 3
@@ -43,31 +43,88 @@ class Focus:
         return cls(text, (text,), False)
 
 
+@dataclass(frozen=True)
+class _Cue:
+    """A cue's words as written and folded (no diacritics)."""
+
+    words: tuple[str, ...]
+    folded: tuple[str, ...]
+
+
+def _tokens(text: str) -> tuple[list[tuple[str, int]], bool]:
+    """The lowercased words of ``text`` with their end offsets, and whether the text is
+    written with diacritics at all."""
+    words = [(m.group().lower(), m.end()) for m in _WORDS.finditer(text)]
+    return words, any(strip_diacritics(w) != w for w, _ in words)
+
+
 @lru_cache(maxsize=1)
-def _cues() -> dict[str, tuple[str, ...]]:
+def _cues() -> dict[str, dict[str, tuple[_Cue, ...]]]:
+    """Each cue list of ``focus.yaml``, indexed by the cue's first folded word."""
     data = yaml.safe_load(CUES_FILE.read_text(encoding="utf-8")) or {}
-    return {k: tuple(folded_words(str(v)).strip() for v in vals or ())
-            for k, vals in data.items()}
+    out: dict[str, dict[str, tuple[_Cue, ...]]] = {}
+    for key, values in data.items():
+        by_first: dict[str, list[_Cue]] = {}
+        for value in values or ():
+            words = tuple(_WORDS.findall(str(value).lower()))
+            if words:
+                folded = tuple(strip_diacritics(w) for w in words)
+                by_first.setdefault(folded[0], []).append(_Cue(words, folded))
+        out[key] = {k: tuple(v) for k, v in by_first.items()}
+    return out
 
 
-def _has(folded: str, cues: tuple[str, ...]) -> bool:
-    return any(f" {c} " in folded for c in cues)
+def _cue_ends(text: str, key: str, at_start: bool = False, folded_ok: bool = True
+              ) -> list[int]:
+    """End offsets in ``text`` of the cues of list ``key``. A text written with diacritics
+    must match a cue as written: folded, "hỏi" would also be "hội" (xã hội), "hồi" (hồi
+    đáp) and "hơi", "này" would be "nay". A text typed without any matches the folded cue
+    (unless ``folded_ok`` is False: for cues whose folded form is a common other word)."""
+    words, accented = _tokens(text)
+    if not accented and not folded_ok:
+        return []
+    cues = _cues().get(key, {})
+    folded = [strip_diacritics(w) for w, _ in words]
+    ends: list[int] = []
+    for i in range(1 if at_start else len(words)):
+        if i >= len(words):
+            break
+        for cue in cues.get(folded[i], ()):
+            n = len(cue.words)
+            if accented:
+                hit = tuple(w for w, _ in words[i:i + n]) == cue.words
+            else:
+                hit = tuple(folded[i:i + n]) == cue.folded
+            if hit:
+                ends.append(words[i + n - 1][1])
+    return ends
+
+
+def _has(text: str, key: str) -> bool:
+    return bool(_cue_ends(text, key))
 
 
 def is_question(sentence: str) -> bool:
     """A sentence that asks something (question mark or question word)."""
-    return "?" in sentence or _has(folded_words(sentence), _cues()["question_words"])
+    return "?" in sentence or _has(sentence, "question_words")
 
 
 def _after_marker(text: str) -> str:
-    """The text after the last "cho tôi hỏi / xin hỏi / vậy…" marker ('' if none)."""
-    folded_marks = _cues()["ask_markers"]
-    best = -1
-    lowered = strip_diacritics(text.lower())
-    for mark in folded_marks:
-        for m in re.finditer(rf"(?<!\w){re.escape(mark)}(?!\w)", lowered):
-            best = max(best, m.end())
-    return text[best:].strip(" ,:.-") if best >= 0 else ""
+    """The text after the last "cho tôi hỏi / xin hỏi / vậy…" marker that a question
+    follows ('' if none)."""
+    for end in sorted(set(_cue_ends(text, "ask_markers")), reverse=True):
+        tail = text[end:].strip(" ,:.-")
+        # "… ra sao? - Câu hỏi của chú B." names a question, it does not ask one
+        if any(is_question(s) for s in split_sentences(tail)):
+            return tail
+    return ""
+
+
+def _kept(sentence: str) -> bool:
+    """Not a greeting, thanks or signature (a greeting that also asks is kept)."""
+    if _has(sentence, "sign_off"):
+        return False
+    return not _has(sentence, "drop") or is_question(sentence)
 
 
 def _clean(sentence: str) -> str:
@@ -88,20 +145,10 @@ def split_sentences(text: str) -> list[str]:
 
 def leans_back(sentence: str) -> bool:
     """A sentence that needs the one before it: it opens with "thì / vậy / nếu được…" or
-    points back ("này", "nói trên"). Matched with diacritics: folded, "còn", "này" and "đó"
-    would be "con", "nay" and "do"."""
-    words = " " + " ".join(_WORDS.findall(sentence.lower())) + " "
-    cues = _raw_cues()
-    return any(words.startswith(f" {c} ") for c in cues["continues"]) \
-        or any(f" {c} " in words for c in cues["refers_back"])
-
-
-@lru_cache(maxsize=1)
-def _raw_cues() -> dict[str, tuple[str, ...]]:
-    """The cues matched on the lowercased text itself (not folded)."""
-    data = yaml.safe_load(CUES_FILE.read_text(encoding="utf-8")) or {}
-    return {k: tuple(str(v).lower() for v in data.get(k) or ())
-            for k in ("continues", "refers_back")}
+    points back ("này", "nói trên"). Only in text written with diacritics: folded, "còn",
+    "này" and "đó" are "con", "nay" and "do"."""
+    return bool(_cue_ends(sentence, "continues", at_start=True, folded_ok=False)
+                or _cue_ends(sentence, "refers_back", folded_ok=False))
 
 
 def _with_context(asked: tuple[str, ...], sentences: list[str]) -> tuple[str, ...]:
@@ -126,15 +173,14 @@ def find_focus(text: str) -> Focus:
     """The focus of ``text`` (short messages are their own focus)."""
     text = text.strip()
     sentences = split_sentences(text)
-    drop = _cues()["drop"]
-    sentences = [s for s in sentences if not _has(folded_words(s), drop) or is_question(s)]
+    sentences = [s for s in sentences if _kept(s)]
     if len(text) <= 160 and len(sentences) <= 2:
         return Focus.whole(text)
     asks = [s for s in sentences if is_question(s)]
     tail = _after_marker(text)
     if tail and len(tail) >= 12:
         tail_asks = [s for s in split_sentences(tail)
-                     if not _has(folded_words(s), drop) or is_question(s)]
+                     if _kept(s)]
         tail_asks = [s for s in tail_asks if is_question(s)] or tail_asks
         asks = tail_asks if len(" ".join(tail_asks)) >= 12 else asks
     if not asks:

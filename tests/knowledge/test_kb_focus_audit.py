@@ -138,3 +138,18 @@ def test_an_unchecked_article_is_listed_by_the_audit_not_shown_and_not_blocking(
     assert "chưa đối chiếu" in found[0].detail and "Nghị định 70/2024" in found[0].detail
     assert "chưa" not in e.legal_basis[0].label()
     assert not blocking(found)
+
+
+def test_cues_match_as_written_when_the_message_has_diacritics() -> None:
+    # folded, "hỏi" is also "hội" and "hồi": neither may start the question
+    text = ("Tôi đóng bảo hiểm xã hội được 10 năm ở công ty cũ. Gia đình đã liên hệ công ty "
+            "nhưng không được hồi đáp gì. Tôi muốn biết tra cứu quá trình đóng trên VNeID "
+            "thế nào?")
+    focus = find_focus(text)
+    assert focus.main.startswith(("Gia đình", "Tôi muốn")) and "VNeID" in focus.main
+    from knowledge.focus import is_question
+    assert not is_question("Tôi đóng bảo hiểm xã hội được 10 năm ở công ty cũ.")
+    # typed without diacritics, the folded cues still find the question
+    plain = ("chao anh chi, em o Binh Duong lam cong nhan 2 nam roi. chu tro bao em phai tu di "
+             "khai bao. cho em hoi dang ky tam tru o dau a")
+    assert find_focus(plain).parts[0].startswith("dang ky tam tru o dau")
