@@ -21,6 +21,8 @@ independent judge found to answer the question as well (``kb_eval_alternates.jso
     .venv/bin/python bench/kb_eval.py --real heldout   # the real-question eval (bench/real_eval.py)
     .venv/bin/python bench/kb_eval.py --real heldout --ablate   # ... with each component off
     .venv/bin/python bench/kb_eval.py --real heldout --rest http://127.0.0.1:8000  # over HTTP
+    .venv/bin/python bench/kb_eval.py --real heldout --unjudged F  # answers for the judge
+    .venv/bin/python bench/kb_eval.py --add-verdicts V  # the judge's verdicts (real eval)
 """
 
 from __future__ import annotations
@@ -230,11 +232,14 @@ def _rest_asker(base: str):  # noqa: ANN202 - a closure
             time.sleep(float(resp.headers.get("retry-after") or 1))
         resp.raise_for_status()
         messages = resp.json().get("replies") or []
-        statuses = [(m.get("custom") or {}).get("status") for m in messages]
+        customs = [m.get("custom") or {} for m in messages]
+        statuses = [c.get("status") for c in customs]
         text = "\n".join(str(m.get("text") or "") for m in messages)
         status = "answered" if "answered" in statuses else next(
             (s for s in statuses if s), "not_sure")
-        return real_eval.Reply(status, text)
+        entry = next((str(c["entry_id"]) for c in customs
+                      if c.get("status") == "answered" and c.get("entry_id")), "")
+        return real_eval.Reply(status, text, entry)
 
     return ask
 
@@ -244,6 +249,11 @@ def run_real(args: argparse.Namespace) -> int:
     rows = real_eval.load(split=args.real)
     print(f"# real questions ({args.real}): {sum(1 for r in rows if r['in_scope'])} in scope, "
           f"{sum(1 for r in rows if not r['in_scope'])} out of domain")
+    if args.unjudged:
+        build_index(progress=lambda m: print(f"# {m}", file=sys.stderr))
+        n = export_real_unjudged(rows, args.unjudged)
+        print(f"# {n} question-entry pairs without a verdict -> {args.unjudged}")
+        return 0
     if args.rest:
         results = real_eval.evaluate(rows, _rest_asker(args.rest))
         print(real_eval.fmt(f"REST {args.rest}", real_eval.summary(results)))
@@ -311,7 +321,64 @@ def _retrained(name: str, flags: list[str], parts: Components) -> Components:
 
 def _cli_reply(question: str, parts: Components) -> real_eval.Reply:
     result = answer(question, components=parts)
-    return real_eval.Reply(result.status, result.answer)
+    return real_eval.Reply(result.status, result.answer, result.entry_id or "")
+
+
+def export_real_unjudged(rows: list[dict], out: Path, k: int = 3) -> int:
+    """Write, for the blind judge, each in-scope question with its key facts and the answers
+    of the entries it could get (the answered one and the ``k`` best ranked) that have no
+    verdict yet, in random order and without scores or which one the system picked:
+    ``{"questions": [{"qid", "question", "key_facts", "law_change", "candidates"}],
+    "answers": {"<qid>:<entry>": text}}``. Returns the number of pairs."""
+    import random
+
+    from knowledge.answer import _render, _today, rank_question
+    from knowledge.ranking import asked_aspects
+
+    judged = real_eval.load_judged()
+    index = get_index()
+    shuffle = random.Random(8).shuffle
+    questions, answers = [], {}
+    for row in rows:
+        if not row.get("in_scope"):
+            continue
+        focus, _, ranked = rank_question(index, row["question"].strip())
+        ids = [index.docs[c.doc]["id"] for c in ranked[:k]]
+        got = answer(row["question"]).entry_id
+        docs = {d["id"]: d for d in (index.docs[c.doc] for c in ranked[:k])}
+        if got and got not in docs:
+            docs[got] = next(d for d in index.docs if d["id"] == got)
+            ids.append(got)
+        todo = [e for e in dict.fromkeys(ids) if (str(row["id"]), e) not in judged
+                and docs[e].get("kind") != "refusal"]
+        if not todo:
+            continue
+        shuffle(todo)
+        questions.append({"qid": row["id"], "question": row["question"],
+                          "key_facts": row.get("key_facts"),
+                          "law_change": row.get("law_change", ""), "candidates": todo})
+        for e in todo:
+            answers[f"{row['id']}:{e}"] = _render(docs[e], asked_aspects(focus.main), _today())
+    out.write_text(json.dumps({"questions": questions, "answers": answers},
+                              ensure_ascii=False, indent=1), encoding="utf-8")
+    return len(answers)
+
+
+def import_real_verdicts(path: Path, by: str) -> int:
+    """Add the judge's ``{"<qid>": {"<entry>": "yes"|"no"}}`` to ``real_questions_judged``
+    (a verdict already there is kept). Returns the number added."""
+    judged = real_eval.load_judged()
+    verdicts = json.loads(path.read_text(encoding="utf-8"))
+    lines = []
+    for qid, per_entry in verdicts.items():
+        for entry, verdict in per_entry.items():
+            if (qid, entry) not in judged and verdict in ("yes", "no"):
+                lines.append(json.dumps({"id": qid, "entry": entry, "verdict": verdict,
+                                         "judged": time.strftime("%Y-%m-%d"), "by": by},
+                                        ensure_ascii=False) + "\n")
+    with real_eval.JUDGED.open("a", encoding="utf-8") as fh:
+        fh.writelines(lines)
+    return len(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -329,7 +396,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--assemble", action="store_true", help="rebuild the eval file and exit")
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     ap.add_argument("--unjudged", type=Path, metavar="FILE",
-                    help="write the top-1 answers not judged yet (for the blind judge) to FILE")
+                    help="write the top-1 answers not judged yet (for the blind judge) to FILE "
+                         "(with --real: each question's candidate answers without a verdict)")
     ap.add_argument("--passes", type=int, default=1,
                     help="time each question N times and keep its fastest run (default 1)")
     ap.add_argument("--real", choices=("dev", "heldout", "all"),
@@ -340,7 +408,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ablate", action="store_true",
                     help="with --real: also with each component switched off")
     ap.add_argument("--rest", help="with --real: ask a running API over HTTP (base URL)")
+    ap.add_argument("--add-verdicts", type=Path, metavar="FILE",
+                    help="add the blind judge's verdicts on real questions to "
+                         f"{real_eval.JUDGED.name} and exit")
+    ap.add_argument("--judge", default="independent judge (helper), blind",
+                    help="with --add-verdicts: who judged")
     args = ap.parse_args(argv)
+    if args.add_verdicts:
+        print(f"# {import_real_verdicts(args.add_verdicts, args.judge)} verdicts added")
+        return 0
     if args.assemble:
         return assemble(args.data)
     if args.real:

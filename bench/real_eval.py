@@ -9,7 +9,14 @@ facts of the page's published answer (current law). A reply is:
 * for an out-of-domain row, **refused** when the reply is a refusal or a not-sure.
 
 Key facts are matched on folded text (no diacritics, lower case), with number formats
-unified ("07" = "7", "500.000" = "500000"). Used by ``bench/kb_eval.py --real``.
+unified ("07" = "7", "500.000" = "500000"). That strict match misses a fact written another
+way ("khi đến tuổi 25, 40, 60" for "25 tuổi") and can hit one written in another context, so
+a second, **judged** figure uses the verdicts of an independent judge
+(``real_questions_judged.jsonl``): for a question and an entry, does the entry's answer state
+a key fact of the page's answer, in any words? The judge sees the question, its key facts and
+up to three entries' answers in random order, never which one the system picked, its scores,
+or the KB otherwise; an answered entry without a verdict keeps the strict result. Used by
+``bench/kb_eval.py --real``.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from pathlib import Path
 from knowledge.normalize import strip_diacritics
 
 REAL = Path(__file__).resolve().parent.parent / "tests" / "data" / "real_questions.jsonl"
+JUDGED = REAL.with_name("real_questions_judged.jsonl")
 # Topic groups printed per row of the report.
 GROUPS = {
     "can_cuoc": "căn cước", "dinh_danh": "định danh/VNeID", "cu_tru": "cư trú",
@@ -37,10 +45,12 @@ GROUPS = {
 
 @dataclass(frozen=True)
 class Reply:
-    """What the assistant said: ``status`` answered | not_sure | refused, and the text."""
+    """What the assistant said: ``status`` answered | not_sure | refused, the text, and the
+    entry it answered from ("" when none or unknown)."""
 
     status: str
     text: str
+    entry_id: str = ""
 
 
 def load(path: Path = REAL, split: str = "heldout") -> list[dict]:
@@ -78,13 +88,41 @@ def judge(row: dict, reply: Reply) -> str:
     return "correct" if facts_found(row, reply.text) else "wrong"
 
 
-def evaluate(rows: list[dict], ask: Callable[[str], Reply]) -> list[dict]:
-    """Ask every row; return rows with ``verdict``, ``status`` and ``reply`` added."""
+def load_judged(path: Path | None = None) -> dict[tuple[str, str], bool]:
+    """The judge's verdicts (``JUDGED`` by default): (question id, entry id) -> the entry
+    states a key fact."""
+    path = path or JUDGED
+    if not path.is_file():
+        return {}
+    out: dict[tuple[str, str], bool] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            v = json.loads(line)
+            out[(str(v["id"]), str(v["entry"]))] = v["verdict"] == "yes"
+    return out
+
+
+def judged_verdict(row: dict, reply: Reply, strict: str,
+                   judged: dict[tuple[str, str], bool]) -> str:
+    """The verdict with the judge's word on the answered entry, where there is one."""
+    key = (str(row.get("id")), reply.entry_id)
+    if strict not in ("correct", "wrong") or key not in judged:
+        return strict
+    return "correct" if judged[key] else "wrong"
+
+
+def evaluate(rows: list[dict], ask: Callable[[str], Reply],
+             judged: dict[tuple[str, str], bool] | None = None) -> list[dict]:
+    """Ask every row; return rows with ``verdict`` (strict), ``judged_verdict``,
+    ``status``, ``reply`` and ``entry_id`` added."""
+    judged = load_judged() if judged is None else judged
     out = []
     for row in rows:
         reply = ask(row["question"])
-        out.append({**row, "verdict": judge(row, reply), "status": reply.status,
-                    "reply": reply.text})
+        strict = judge(row, reply)
+        out.append({**row, "verdict": strict,
+                    "judged_verdict": judged_verdict(row, reply, strict, judged),
+                    "status": reply.status, "reply": reply.text, "entry_id": reply.entry_id})
     return out
 
 
@@ -105,6 +143,10 @@ def summary(results: list[dict]) -> dict[str, float]:
                              and facts_found(r, r["reply"]) == len(r["key_facts"])
                              for r in ins), len(ins)),
         "ood_refused": pct(sum(r["verdict"] == "refused" for r in ood), len(ood)),
+        "judged_key_fact": pct(sum(r.get("judged_verdict", r["verdict"]) == "correct"
+                                   for r in ins), len(ins)),
+        "judged_wrong": pct(sum(r.get("judged_verdict", r["verdict"]) == "wrong"
+                                for r in ins), len(ins)),
     }
 
 
@@ -132,7 +174,8 @@ def fmt(name: str, s: dict[str, float]) -> str:
         return f"{name:<22} {'':>60} OOD refused {s['ood_refused']:5.1f}% (n={s['n_ood']})"
     return (f"{name:<22} n={s['n_in_scope']:<3} key fact {s['key_fact']:5.1f}%  "
             f"wrong {s['wrong']:5.1f}%  not sure {s['not_sure']:5.1f}%  "
-            f"all facts {s['all_facts']:5.1f}%"
+            f"all facts {s['all_facts']:5.1f}%  | judged: key fact {s['judged_key_fact']:5.1f}%"
+            f"  wrong {s['judged_wrong']:5.1f}%"
             + (f"  OOD refused {s['ood_refused']:5.1f}% (n={s['n_ood']})" if s["n_ood"] else ""))
 
 
