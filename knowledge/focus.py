@@ -144,11 +144,15 @@ def split_sentences(text: str) -> list[str]:
 
 
 def leans_back(sentence: str) -> bool:
-    """A sentence that needs the one before it: it opens with "thì / vậy / nếu được…" or
-    points back ("này", "nói trên"). Only in text written with diacritics: folded, "còn",
-    "này" and "đó" are "con", "nay" and "do"."""
-    return bool(_cue_ends(sentence, "continues", at_start=True, folded_ok=False)
-                or _cue_ends(sentence, "refers_back", folded_ok=False))
+    """A sentence that needs the one before it: it opens with "nếu được / khi đó…", points
+    back ("này", "nói trên"), or is short and opens with "và / thì / còn…". Only in text
+    written with diacritics: folded, "còn", "này" and "đó" are "con", "nay" and "do"."""
+    if _cue_ends(sentence, "follows_up", at_start=True, folded_ok=False) \
+            or _cue_ends(sentence, "refers_back", folded_ok=False):
+        return True
+    # "Và mất bao lâu?" leans back; "Và nếu tôi không đổi thẻ thì bị phạt thế nào?" asks anew
+    return len(sentence) < MIN_FOCUS_CHARS \
+        and bool(_cue_ends(sentence, "continues", at_start=True, folded_ok=False))
 
 
 def _with_context(asked: tuple[str, ...], sentences: list[str]) -> tuple[str, ...]:

@@ -153,3 +153,11 @@ def test_cues_match_as_written_when_the_message_has_diacritics() -> None:
     plain = ("chao anh chi, em o Binh Duong lam cong nhan 2 nam roi. chu tro bao em phai tu di "
              "khai bao. cho em hoi dang ky tam tru o dau a")
     assert find_focus(plain).parts[0].startswith("dang ky tam tru o dau")
+
+
+def test_a_long_question_opening_with_and_is_a_question_of_its_own() -> None:
+    text = ("Tôi có nghe người ta nói đến độ tuổi sẽ phải đi đổi thẻ căn cước, không biết xác "
+            "định như thế nào. Và nếu tôi không đổi thẻ đã hết hạn thì sẽ bị xử phạt như thế "
+            "nào? Xin cảm ơn!")
+    parts = find_focus(text).parts
+    assert len(parts) == 2 and "độ tuổi" in parts[0] and "xử phạt" in parts[1]
