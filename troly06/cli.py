@@ -9,15 +9,19 @@ import argparse
 import importlib
 import sys
 
-# Modules exposing ``register(subparsers)``; missing ones are skipped so a partial
-# checkout still gives a working command.
-_AREAS = ("knowledge.cli", "stats.cli", "troly06.admin_cli")
+# Modules exposing ``register(subparsers)``, with the sub-commands each registers; missing
+# ones are skipped so a partial checkout still gives a working command.
+_AREAS = {"knowledge.cli": ("ask", "kb"), "stats.cli": ("stats",),
+          "troly06.admin_cli": ("officials", "privacy")}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; given the ``command`` about to run, only its area is imported (importing
+    ``stats`` alone costs more than a second of a cold ``troly06 ask``)."""
     parser = argparse.ArgumentParser(prog="troly06", description="Trợ lý Đề án 06")
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in _AREAS:
+    areas = [name for name, commands in _AREAS.items() if command in commands] or list(_AREAS)
+    for name in areas:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -30,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: parse arguments and run the chosen sub-command's ``func``."""
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv[0] if argv else None).parse_args(argv)
     return int(args.func(args) or 0)
 
 

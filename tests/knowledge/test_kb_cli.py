@@ -76,3 +76,19 @@ def test_ask_plain_text_cites_source(fixture_index: KnowledgeIndex,
     out = _run(["ask", "Đề án 06 là gì"], kb_env)
     assert out.returncode == 0, out.stderr
     assert "Nguồn: Quyết định 06/QĐ-TTg" in out.stdout
+
+
+def test_a_command_imports_only_its_own_area() -> None:
+    """A cold ``troly06 ask`` must not pay for importing the statistics package."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from troly06.cli import build_parser; p = build_parser('ask'); "
+            "print('stats' in sys.modules, sorted(p._subparsers._group_actions[0].choices))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split(maxsplit=1)
+    assert out[0] == "False" and "'ask'" in out[1] and "'stats'" not in out[1]
+    from troly06.cli import build_parser
+
+    every = build_parser(None)._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert {"ask", "kb", "stats", "officials", "privacy"} <= set(every)
