@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from knowledge.audit import audit, blocking, defunct_mentions
 from knowledge.focus import find_focus
 from knowledge.kb import Entry, LegalBasis, entry_problems
@@ -33,12 +35,19 @@ def test_long_letter_focus_drops_backstory_and_greetings() -> None:
     assert find_focus("làm căn cước ở đâu").main == "làm căn cước ở đâu"
 
 
-def test_separate_questions_stay_separate_sub_questions() -> None:
-    letter = ("Chào anh chị, nhà tôi mới chuyển đến phường khác được hai tháng, con gái tôi "
-              "sắp đủ 14 tuổi. Cho tôi hỏi con tôi làm thẻ căn cước ở đâu? Đăng ký tạm trú "
-              "cho cả nhà mất bao lâu?")
+@pytest.mark.parametrize(("letter", "first", "second"), [
+    ("Chào anh chị, nhà tôi mới chuyển đến phường khác được hai tháng, con gái tôi sắp đủ 14 "
+     "tuổi. Cho tôi hỏi con tôi làm thẻ căn cước ở đâu? Đăng ký tạm trú cho cả nhà mất bao "
+     "lâu?", "căn cước", "tạm trú"),
+    # a long question opening with "Và nếu…" asks anew (a short "Và mất bao lâu?" would not)
+    ("Tôi có nghe người ta nói đến độ tuổi sẽ phải đi đổi thẻ căn cước, không biết xác định "
+     "như thế nào. Và nếu tôi không đổi thẻ đã hết hạn thì sẽ bị xử phạt như thế nào? Xin "
+     "cảm ơn!", "độ tuổi", "xử phạt"),
+])
+def test_separate_questions_stay_separate_sub_questions(letter: str, first: str,
+                                                        second: str) -> None:
     parts = find_focus(letter).parts
-    assert len(parts) == 2 and "căn cước" in parts[0] and "tạm trú" in parts[1]
+    assert len(parts) == 2 and first in parts[0] and second in parts[1]
 
 
 def test_a_question_pointing_back_keeps_the_sentence_before_it() -> None:
@@ -154,10 +163,3 @@ def test_cues_match_as_written_when_the_message_has_diacritics() -> None:
              "khai bao. cho em hoi dang ky tam tru o dau a")
     assert find_focus(plain).parts[0].startswith("dang ky tam tru o dau")
 
-
-def test_a_long_question_opening_with_and_is_a_question_of_its_own() -> None:
-    text = ("Tôi có nghe người ta nói đến độ tuổi sẽ phải đi đổi thẻ căn cước, không biết xác "
-            "định như thế nào. Và nếu tôi không đổi thẻ đã hết hạn thì sẽ bị xử phạt như thế "
-            "nào? Xin cảm ơn!")
-    parts = find_focus(text).parts
-    assert len(parts) == 2 and "độ tuổi" in parts[0] and "xử phạt" in parts[1]
