@@ -24,8 +24,8 @@ CUES_FILE = Path(__file__).resolve().parent / "focus.yaml"
 MAX_SUBQUESTIONS = 3
 MIN_FOCUS_CHARS = 60  # a shorter focus gets the sentence before it
 _SENTENCES = re.compile(r"(?<=[?!.;:\n])\s+|\n+")
-# "ông Đặng Bá V." / "bà N.T.H." / "TP." end with a dot that does not end the sentence
 _WORDS = re.compile(r"[^\W_]+")
+# "ông Đặng Bá V." / "bà N.T.H." / "TP." end with a dot that does not end the sentence
 _INITIAL = re.compile(r"(?<![^\W\d_])(?:[A-ZĐ]\.)+$|(?<![^\W\d_])(?:TP|Tp|TX|Tx|ThS|TS)\.$")
 
 
@@ -51,11 +51,13 @@ class _Cue:
     folded: tuple[str, ...]
 
 
-def _tokens(text: str) -> tuple[list[tuple[str, int]], bool]:
-    """The lowercased words of ``text`` with their end offsets, and whether the text is
-    written with diacritics at all."""
-    words = [(m.group().lower(), m.end()) for m in _WORDS.finditer(text)]
-    return words, any(strip_diacritics(w) != w for w, _ in words)
+def _tokens(text: str) -> tuple[list[str], list[str], list[int], bool]:
+    """The lowercased words of ``text``, the same folded, their end offsets, and whether
+    the text is written with diacritics at all."""
+    found = list(_WORDS.finditer(text))
+    words = [m.group().lower() for m in found]
+    folded = [strip_diacritics(w) for w in words]
+    return words, folded, [m.end() for m in found], folded != words
 
 
 @lru_cache(maxsize=1)
@@ -80,23 +82,17 @@ def _cue_ends(text: str, key: str, at_start: bool = False, folded_ok: bool = Tru
     must match a cue as written: folded, "hỏi" would also be "hội" (xã hội), "hồi" (hồi
     đáp) and "hơi", "này" would be "nay". A text typed without any matches the folded cue
     (unless ``folded_ok`` is False: for cues whose folded form is a common other word)."""
-    words, accented = _tokens(text)
+    words, folded, offsets, accented = _tokens(text)
     if not accented and not folded_ok:
         return []
     cues = _cues().get(key, {})
-    folded = [strip_diacritics(w) for w, _ in words]
+    seen = words if accented else folded
     ends: list[int] = []
-    for i in range(1 if at_start else len(words)):
-        if i >= len(words):
-            break
+    for i in range(min(1, len(words)) if at_start else len(words)):
         for cue in cues.get(folded[i], ()):
             n = len(cue.words)
-            if accented:
-                hit = tuple(w for w, _ in words[i:i + n]) == cue.words
-            else:
-                hit = tuple(folded[i:i + n]) == cue.folded
-            if hit:
-                ends.append(words[i + n - 1][1])
+            if tuple(seen[i:i + n]) == (cue.words if accented else cue.folded):
+                ends.append(offsets[i + n - 1])
     return ends
 
 
@@ -176,15 +172,13 @@ def _with_context(asked: tuple[str, ...], sentences: list[str]) -> tuple[str, ..
 def find_focus(text: str) -> Focus:
     """The focus of ``text`` (short messages are their own focus)."""
     text = text.strip()
-    sentences = split_sentences(text)
-    sentences = [s for s in sentences if _kept(s)]
+    sentences = [s for s in split_sentences(text) if _kept(s)]
     if len(text) <= 160 and len(sentences) <= 2:
         return Focus.whole(text)
     asks = [s for s in sentences if is_question(s)]
     tail = _after_marker(text)
     if tail and len(tail) >= 12:
-        tail_asks = [s for s in split_sentences(tail)
-                     if _kept(s)]
+        tail_asks = [s for s in split_sentences(tail) if _kept(s)]
         tail_asks = [s for s in tail_asks if is_question(s)] or tail_asks
         asks = tail_asks if len(" ".join(tail_asks)) >= 12 else asks
     if not asks:
