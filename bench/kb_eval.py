@@ -332,24 +332,21 @@ def export_real_unjudged(rows: list[dict], out: Path, k: int = 3) -> int:
     "answers": {"<qid>:<entry>": text}}``. Returns the number of pairs."""
     import random
 
-    from knowledge.answer import _render, _today, rank_question
+    from knowledge.answer import _render, _today
+    from knowledge.focus import find_focus
     from knowledge.ranking import asked_aspects
 
     judged = real_eval.load_judged()
-    index = get_index()
+    docs = {d["id"]: d for d in get_index().docs}
     shuffle = random.Random(8).shuffle
     questions, answers = [], {}
     for row in rows:
         if not row.get("in_scope"):
             continue
-        focus, _, ranked = rank_question(index, row["question"].strip())
-        ids = [index.docs[c.doc]["id"] for c in ranked[:k]]
-        got = answer(row["question"]).entry_id
-        docs = {d["id"]: d for d in (index.docs[c.doc] for c in ranked[:k])}
-        if got and got not in docs:
-            docs[got] = next(d for d in index.docs if d["id"] == got)
-            ids.append(got)
-        todo = [e for e in dict.fromkeys(ids) if (str(row["id"]), e) not in judged
+        result = answer(row["question"])  # its hits are the ranking of the whole message
+        ids = [h.id for h in result.hits[:k]] + [result.entry_id or ""]
+        focus = find_focus(row["question"].strip())
+        todo = [e for e in dict.fromkeys(ids) if e and (str(row["id"]), e) not in judged
                 and docs[e].get("kind") != "refusal"]
         if not todo:
             continue

@@ -14,7 +14,7 @@ way ("khi đến tuổi 25, 40, 60" for "25 tuổi") and can hit one written in 
 a second, **judged** figure uses the verdicts of an independent judge
 (``real_questions_judged.jsonl``): for a question and an entry, does the entry's answer state
 a key fact of the page's answer, in any words? The judge sees the question, its key facts and
-up to three entries' answers in random order, never which one the system picked, its scores,
+up to four entries' answers in random order, never which one the system picked, its scores,
 or the KB otherwise; an answered entry without a verdict keeps the strict result. Used by
 ``bench/kb_eval.py --real``.
 """
@@ -143,10 +143,8 @@ def summary(results: list[dict]) -> dict[str, float]:
                              and facts_found(r, r["reply"]) == len(r["key_facts"])
                              for r in ins), len(ins)),
         "ood_refused": pct(sum(r["verdict"] == "refused" for r in ood), len(ood)),
-        "judged_key_fact": pct(sum(r.get("judged_verdict", r["verdict"]) == "correct"
-                                   for r in ins), len(ins)),
-        "judged_wrong": pct(sum(r.get("judged_verdict", r["verdict"]) == "wrong"
-                                for r in ins), len(ins)),
+        "judged_key_fact": pct(sum(r["judged_verdict"] == "correct" for r in ins), len(ins)),
+        "judged_wrong": pct(sum(r["judged_verdict"] == "wrong" for r in ins), len(ins)),
     }
 
 
