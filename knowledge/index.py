@@ -7,6 +7,7 @@ Layout of ``get_settings().resolved_index_dir`` (git-ignored ``var/index/`` by d
     units.json     documents (KB entries) and their indexed units
     lexical.npz, lexical_vocab.json   the fitted TF-IDF (arrays, no pickle)
     restorer.json  the diacritic restorer's tables
+    terms.json     the idf of the word uni/bigrams over entries (term coverage features)
 
 A *unit* is one indexed text: an entry's title, each of its questions, its answer, or one of
 its aspects (fee, documents...). Scores are aggregated per document (max over its units).
@@ -37,13 +38,13 @@ import numpy as np
 from knowledge.dense import DenseIndex
 from knowledge.encoders import Encoder, get_encoder
 from knowledge.kb import kb_files, load_entries
-from knowledge.lexical import LexicalIndex
+from knowledge.lexical import LexicalIndex, TermStats
 from knowledge.normalize import ABBREVIATIONS_FILE, fold_normalized, normalize
 from knowledge.restore import DiacriticRestorer
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 _CONTENT_CODE = ("normalize.py", "kb.py", "index.py", "lexical.py", "restore.py")
 # Unit fields grouped for the reranker: the citizen-style phrasings vs the entry's content.
 FIELD_GROUPS = {"questions": ("question",), "content": ("title", "answer", "aspect")}
@@ -52,6 +53,7 @@ MANIFEST = "manifest.json"
 DENSE_FILE = "dense.faiss"
 UNITS_FILE = "units.json"
 RESTORER_FILE = "restorer.json"
+TERMS_FILE = "terms.json"
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ def stale_reason(paths: IndexPaths) -> str | None:
     manifest = read_manifest(paths.index_dir)
     if manifest is None:
         return "no index"
-    for name in (DENSE_FILE, UNITS_FILE, RESTORER_FILE, *LEXICAL_FILES):
+    for name in (DENSE_FILE, UNITS_FILE, RESTORER_FILE, TERMS_FILE, *LEXICAL_FILES):
         if not (paths.index_dir / name).is_file():
             return f"{name} missing"
     if manifest.get("format") != INDEX_FORMAT:
@@ -199,6 +201,8 @@ def build_index(force: bool = False, kb_dir: Path | None = None,
             encoding="utf-8")
         (tmp / UNITS_FILE).write_text(json.dumps({"docs": docs, "units": units},
                                                  ensure_ascii=False), encoding="utf-8")
+        (tmp / TERMS_FILE).write_text(json.dumps({"idf": _term_stats(docs, units).idf},
+                                                 ensure_ascii=False), encoding="utf-8")
         manifest["build_seconds"] = round(time.perf_counter() - started, 2)
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
                                     encoding="utf-8")
@@ -242,12 +246,24 @@ def _empty_faiss(dim: int) -> Any:
     return faiss.IndexFlatIP(dim)
 
 
+def _term_stats(docs: list[dict[str, Any]], units: list[dict[str, Any]],
+                idf: dict[str, float] | None = None) -> TermStats:
+    """The term statistics of the documents (the title unit is the folded title)."""
+    titles = [""] * len(docs)
+    for u in units:
+        if u["field"] == "title":
+            titles[int(u["doc"])] = str(u["folded"])
+    return TermStats.from_units(len(docs), [(int(u["doc"]), str(u["folded"])) for u in units],
+                                titles, idf)
+
+
 class KnowledgeIndex:
     """A loaded index: documents, per-document lexical and dense scores."""
 
     def __init__(self, paths: IndexPaths, manifest: dict[str, Any], docs: list[dict[str, Any]],
                  units: list[dict[str, Any]], dense: DenseIndex, encoder: Encoder,
-                 lexical: LexicalIndex, restorer: DiacriticRestorer) -> None:
+                 lexical: LexicalIndex, restorer: DiacriticRestorer,
+                 term_idf: dict[str, float] | None = None) -> None:
         self.paths = paths
         self.manifest = manifest
         self.docs = docs
@@ -256,6 +272,7 @@ class KnowledgeIndex:
         self.encoder = encoder
         self.lexical = lexical
         self.restorer = restorer
+        self.term_stats = _term_stats(docs, units, term_idf)
         # Units are stored grouped by document: reduceat gives the per-document maximum.
         unit_docs = np.array([u["doc"] for u in units], dtype=np.int64)
         self._unit_docs = unit_docs
@@ -280,8 +297,9 @@ class KnowledgeIndex:
             raise ValueError("encoder dimension differs from the index; rebuild the index")
         restorer = DiacriticRestorer.from_dict(json.loads(
             (paths.index_dir / RESTORER_FILE).read_text(encoding="utf-8")))
+        terms = json.loads((paths.index_dir / TERMS_FILE).read_text(encoding="utf-8"))
         return cls(paths, manifest, data["docs"], data["units"], dense, encoder,
-                   LexicalIndex.load(paths.index_dir), restorer)
+                   LexicalIndex.load(paths.index_dir), restorer, terms["idf"])
 
     def _per_doc(self, unit_scores: np.ndarray, floor: float) -> np.ndarray:
         out = np.full(len(self.docs), floor, dtype=np.float32)

@@ -161,35 +161,69 @@ def term_grams(folded: str) -> frozenset[str]:
     return frozenset(words) | frozenset(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
 
 
-@dataclass(frozen=True)
 class TermStats:
     """Which word uni/bigrams each document holds (all its units together), its title's, and
     an idf over documents: what :meth:`coverage` needs to tell siblings apart ("tạm trú" vs
-    "thường trú") where the TF-IDF cosines of similar entries are close."""
+    "thường trú") where the TF-IDF cosines of similar entries are close.
 
-    doc_terms: tuple[frozenset[str], ...]
-    title_terms: tuple[frozenset[str], ...]
-    idf: dict[str, float]
+    The idf is computed when the index is built (:meth:`from_units`, saved as ``terms.json``);
+    a document's terms are gathered the first time a query needs them, so a cold process
+    pays for the dozen candidates it ranks, not for every document."""
+
+    def __init__(self, idf: dict[str, float], doc_texts: list[list[str]],
+                 folded_titles: list[str]) -> None:
+        self.idf = idf
+        self._doc_texts = doc_texts
+        self._titles = folded_titles
+        self._doc_terms: dict[int, frozenset[str]] = {}
+        self._title_terms: dict[int, frozenset[str]] = {}
+        self.unseen = math.log((len(doc_texts) + 1) / 0.5)  # an unseen term weighs most
+
+    @staticmethod
+    def document_frequency_idf(n_docs: int, terms: list[set[str]]) -> dict[str, float]:
+        """Smoothed idf of every term over ``n_docs`` documents' term sets."""
+        df = Counter(t for s in terms for t in s)
+        return {t: math.log((n_docs + 1) / (c + 0.5)) for t, c in df.items()}
 
     @classmethod
     def from_units(cls, n_docs: int, units: list[tuple[int, str]],
-                   folded_titles: list[str]) -> TermStats:
-        """From ``(document, folded unit text)`` pairs and the folded titles."""
-        terms: list[set[str]] = [set() for _ in range(n_docs)]
+                   folded_titles: list[str], idf: dict[str, float] | None = None) -> TermStats:
+        """From ``(document, folded unit text)`` pairs and the folded titles (the idf is
+        computed from them unless it is given, e.g. read from the built index)."""
+        texts: list[list[str]] = [[] for _ in range(n_docs)]
         for doc, folded in units:
-            terms[doc] |= term_grams(folded)
-        df = Counter(t for s in terms for t in s)
-        idf = {t: math.log((n_docs + 1) / (c + 0.5)) for t, c in df.items()}
-        return cls(tuple(frozenset(s) for s in terms),
-                   tuple(term_grams(t) for t in folded_titles), idf)
+            texts[doc].append(folded)
+        if idf is None:
+            idf = cls.document_frequency_idf(
+                n_docs, [set().union(*(term_grams(t) for t in ts)) for ts in texts])
+        return cls(idf, texts, folded_titles)
+
+    def doc_terms(self, doc: int) -> frozenset[str]:
+        """The uni/bigrams of every unit of document ``doc``."""
+        terms = self._doc_terms.get(doc)
+        if terms is None:
+            terms = frozenset().union(*(term_grams(t) for t in self._doc_texts[doc]))
+            self._doc_terms[doc] = terms
+        return terms
+
+    def title_terms(self, doc: int) -> frozenset[str]:
+        """The uni/bigrams of document ``doc``'s title."""
+        terms = self._title_terms.get(doc)
+        if terms is None:
+            terms = self._title_terms[doc] = term_grams(self._titles[doc])
+        return terms
 
     def weight(self, term: str) -> float:
         """idf of ``term`` (an unseen term weighs most)."""
-        return self.idf.get(term, math.log((len(self.doc_terms) + 1) / 0.5))
+        return self.idf.get(term, self.unseen)
 
     def coverage(self, asked: frozenset[str], held: frozenset[str]) -> float:
         """idf-weighted share of ``asked`` terms found in ``held`` (0..1)."""
-        total = sum(self.weight(t) for t in asked)
-        if total <= 0:
-            return 0.0
-        return sum(self.weight(t) for t in asked if t in held) / total
+        idf, unseen = self.idf, self.unseen
+        total = found = 0.0
+        for t in asked:
+            w = idf.get(t, unseen)
+            total += w
+            if t in held:
+                found += w
+        return found / total if total > 0 else 0.0

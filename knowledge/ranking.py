@@ -105,35 +105,33 @@ def asked_aspects(text: str) -> list[str]:
     return [name for _, name in sorted(found)]
 
 
-@lru_cache(maxsize=4)
-def term_stats(index: KnowledgeIndex) -> TermStats:
-    """Word uni/bigrams per entry of ``index`` (built once per loaded index, from the folded
-    texts of its units: the title unit is the folded title)."""
-    titles = [""] * len(index.docs)
-    for u in index.units:
-        if u["field"] == "title":
-            titles[int(u["doc"])] = str(u["folded"])
-    return TermStats.from_units(len(index.docs),
-                                [(int(u["doc"]), str(u["folded"])) for u in index.units], titles)
+@dataclass(frozen=True)
+class QueryTerms:
+    """A question's word uni/bigrams (:func:`~knowledge.lexical.term_grams`), split once per
+    query for :func:`coverage_features` (``main``: its focus, ``full``: the whole message)."""
+
+    main_uni: frozenset[str]
+    main_bi: frozenset[str]
+    full_bi: frozenset[str]
+    both: frozenset[str]
+
+    @classmethod
+    def of(cls, main: frozenset[str], full: frozenset[str]) -> QueryTerms:
+        """Split ``main`` and ``full`` into unigrams and bigrams."""
+        return cls(frozenset(t for t in main if " " not in t),
+                   frozenset(t for t in main if " " in t),
+                   frozenset(t for t in full if " " in t), main | full)
 
 
-def coverage_features(stats: TermStats, doc: int, main: frozenset[str], full: frozenset[str]
-                      ) -> dict[str, float]:
-    """How much of the question's words (``main``: its focus, ``full``: the whole message,
-    as :func:`~knowledge.lexical.term_grams`) the entry holds, and of the entry's title the
+def coverage_features(stats: TermStats, doc: int, query: QueryTerms) -> dict[str, float]:
+    """How much of the question's words the entry holds, and of the entry's title the
     question holds (idf-weighted, unigrams and bigrams apart)."""
-    held, title = stats.doc_terms[doc], stats.title_terms[doc]
-
-    def uni(terms: frozenset[str]) -> frozenset[str]:
-        return frozenset(t for t in terms if " " not in t)
-
-    def bi(terms: frozenset[str]) -> frozenset[str]:
-        return frozenset(t for t in terms if " " in t)
-
-    return {"cov_uni": stats.coverage(uni(main), held), "cov_bi": stats.coverage(bi(main), held),
-            "cov_bi_full": stats.coverage(bi(full), held),
-            "tcov_uni": stats.coverage(uni(title), main | full),
-            "tcov_bi": stats.coverage(bi(title), main | full)}
+    held, title = stats.doc_terms(doc), stats.title_terms(doc)
+    return {"cov_uni": stats.coverage(query.main_uni, held),
+            "cov_bi": stats.coverage(query.main_bi, held),
+            "cov_bi_full": stats.coverage(query.full_bi, held),
+            "tcov_uni": stats.coverage(frozenset(t for t in title if " " not in t), query.both),
+            "tcov_bi": stats.coverage(frozenset(t for t in title if " " in t), query.both)}
 
 
 def add_pool_ranks(features: list[dict[str, float]]) -> None:
@@ -205,9 +203,10 @@ def rank(index: KnowledgeIndex, question: str, focus: Focus, servable: np.ndarra
     top = sorted((float(main.fused[i]) for i in pool), reverse=True) + [0.0]
     ordered = sorted(pool, key=lambda i: -float(first[i]))
     cands: list[Candidate] = []
-    stats = term_stats(index)
+    stats = index.term_stats
     main_terms = term_grams(fold_normalized(main.norm))
-    full_terms = term_grams(fold_normalized(full.norm)) if use_focus else main_terms
+    terms = QueryTerms.of(main_terms, term_grams(fold_normalized(full.norm))
+                          if use_focus else main_terms)
     for r, i in enumerate(ordered):
         # the best score among the *other* candidates (the runner-up when i is the best)
         best_other = top[1] if float(main.fused[i]) == top[0] else top[0]
@@ -230,7 +229,7 @@ def rank(index: KnowledgeIndex, question: str, focus: Focus, servable: np.ndarra
             and doc.get("kind") == "procedure" else 0.0,
             "is_long": 1.0 if focus.is_long else 0.0,
             "refusal": 1.0 if doc.get("kind") == "refusal" else 0.0,
-            **coverage_features(stats, i, main_terms, full_terms),
+            **coverage_features(stats, i, terms),
         }))
     add_pool_ranks([c.features for c in cands])
     reranker = parts.get_reranker()

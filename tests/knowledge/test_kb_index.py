@@ -12,6 +12,7 @@ import pytest
 from knowledge.index import (
     DENSE_FILE,
     MANIFEST,
+    TERMS_FILE,
     IndexPaths,
     KnowledgeIndex,
     build_index,
@@ -20,6 +21,7 @@ from knowledge.index import (
     read_manifest,
     stale_reason,
 )
+from knowledge.lexical import TermStats
 from knowledge.normalize import normalize
 
 
@@ -50,6 +52,24 @@ def test_manifest_and_round_trip(fixture_index: KnowledgeIndex,
     assert [d["id"] for d in reloaded.docs] == [d["id"] for d in fixture_index.docs]
     q = normalize("đổi thẻ căn cước khi 25 tuổi")
     assert np.allclose(reloaded.dense_scores(q), fixture_index.dense_scores(q))
+
+
+def test_term_idf_is_saved_with_the_index(fixture_index: KnowledgeIndex,
+                                          fixture_paths: IndexPaths) -> None:
+    """The idf read from terms.json is the one the units give, and a missing file makes
+    the index stale (so it is rebuilt rather than served without term coverage)."""
+    reloaded = KnowledgeIndex.load(fixture_paths).term_stats
+    recomputed = TermStats.from_units(
+        len(fixture_index.docs), [(int(u["doc"]), str(u["folded"])) for u in fixture_index.units],
+        [""] * len(fixture_index.docs))
+    assert reloaded.idf == pytest.approx(recomputed.idf) and len(reloaded.idf) > 50
+    for doc in range(len(fixture_index.docs)):
+        assert reloaded.doc_terms(doc) == recomputed.doc_terms(doc)
+    (fixture_paths.index_dir / TERMS_FILE).rename(fixture_paths.index_dir / "terms.moved")
+    try:
+        assert stale_reason(fixture_paths) == f"{TERMS_FILE} missing"
+    finally:
+        (fixture_paths.index_dir / "terms.moved").rename(fixture_paths.index_dir / TERMS_FILE)
 
 
 def test_build_is_a_no_op_when_fresh(fixture_index: KnowledgeIndex,

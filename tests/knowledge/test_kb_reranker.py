@@ -73,10 +73,10 @@ def test_term_coverage_tells_siblings_apart() -> None:
     stats = TermStats.from_units(3, units, ["dang ky tam tru", "dang ky thuong tru",
                                             "cap can cuoc"])
     asked = term_grams("dang ky tam tru can lam gi")
-    assert stats.coverage(asked, stats.doc_terms[0]) > stats.coverage(asked,
-                                                                      stats.doc_terms[1])
-    assert stats.coverage(stats.title_terms[0], asked) == pytest.approx(1.0)
-    assert stats.coverage(frozenset(), stats.doc_terms[0]) == 0.0
+    assert stats.coverage(asked, stats.doc_terms(0)) > stats.coverage(asked,
+                                                                      stats.doc_terms(1))
+    assert stats.coverage(stats.title_terms(0), asked) == pytest.approx(1.0)
+    assert stats.coverage(frozenset(), stats.doc_terms(0)) == 0.0
     assert "tam tru" in term_grams("tam tru") and "tam" in term_grams("tam tru")
 
 
