@@ -139,12 +139,31 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in (_clean(p) for p in merged) if s]
 
 
+@lru_cache(maxsize=1)
+def _generic_words() -> tuple[frozenset[str], frozenset[str]]:
+    """``generic_words`` of ``focus.yaml``: as written, and folded."""
+    cues = [cue for by_first in _cues().get("generic_words", {}).values() for cue in by_first]
+    return frozenset(c.words[0] for c in cues), frozenset(c.folded[0] for c in cues)
+
+
+def names_no_subject(sentence: str) -> bool:
+    """Every word of ``sentence`` is a generic one (pronouns, "thủ tục", "giấy tờ gì", "ở
+    đâu", "chi phí"...): it asks about something said before. Matched as written in a text
+    with diacritics (folded, "tối" would be "tôi" and "đa" "đã")."""
+    words, folded, _, accented = _tokens(sentence)
+    written, folded_set = _generic_words()
+    return bool(words) and all(w in (written if accented else folded_set)
+                               for w in (words if accented else folded))
+
+
 def leans_back(sentence: str) -> bool:
     """A sentence that needs the one before it: it opens with "nếu được / khi đó…", points
-    back ("này", "nói trên"), or is short and opens with "và / thì / còn…". Only in text
-    written with diacritics: folded, "còn", "này" and "đó" are "con", "nay" and "do"."""
+    back ("này", "nói trên"), names no subject of its own, or is short and opens with "và /
+    thì / còn…". The first two only in text written with diacritics: folded, "còn", "này"
+    and "đó" are "con", "nay" and "do"."""
     if _cue_ends(sentence, "follows_up", at_start=True, folded_ok=False) \
-            or _cue_ends(sentence, "refers_back", folded_ok=False):
+            or _cue_ends(sentence, "refers_back", folded_ok=False) \
+            or names_no_subject(sentence):
         return True
     # "Và mất bao lâu?" leans back; "Và nếu tôi không đổi thẻ thì bị phạt thế nào?" asks anew
     return len(sentence) < MIN_FOCUS_CHARS \

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from knowledge.audit import audit, blocking, defunct_mentions
-from knowledge.focus import find_focus
+from knowledge.focus import find_focus, names_no_subject
 from knowledge.kb import Entry, LegalBasis, entry_problems
 from knowledge.ranking import asked_aspects
 
@@ -76,6 +76,23 @@ def test_a_bare_follow_up_keeps_its_subject() -> None:
     text = ("Năm 2020 tôi làm mất hộ chiếu khi chuyển nhà và không báo cho ai cả, giờ mới "
             "tìm lại giấy tờ để đi du lịch thì thấy không còn. Em có bị phạt không ạ?")
     assert "hộ chiếu" in find_focus(text).main
+
+
+def test_a_question_without_a_subject_of_its_own_keeps_the_sentence_before_it() -> None:
+    text = ("Tôi muốn xin phiếu lý lịch tư pháp để nộp cho công ty, hiện tôi thường trú ở "
+            "Nghệ An nhưng đang tạm trú ở Bình Dương. Vậy cho tôi hỏi cần mang giấy tờ gì khi "
+            "đi làm thủ tục và làm ở đâu, chi phí như thế nào?")
+    focus = find_focus(text)
+    assert "lý lịch tư pháp" in focus.parts[0] and "chi phí" in focus.parts[0]
+    # a sub-question naming no subject joins the question before it
+    two = ("Giấy chứng nhận căn cước của tôi bị rách thì cấp đổi ở đâu? Nếu bị mất thì được "
+           "cấp lại không? Có mất lệ phí không?")
+    assert find_focus(two).parts[-1].endswith("cấp lại không? Có mất lệ phí không?")
+    # words whose folded form is generic still name a subject when written with diacritics
+    # ("tối đa" is not "tôi đã"); unaccented, the folded list decides
+    assert not names_no_subject("Thời hạn tối đa bao lâu?")
+    assert names_no_subject("can mang giay to gi, lam o dau?")
+    assert not names_no_subject("Người chết không cắt hộ khẩu có bị phạt không?")
 
 
 def test_asked_aspects() -> None:

@@ -65,6 +65,14 @@ def test_fit_listwise_learns_which_candidate_and_none() -> None:
     right = softmax_with_none([w[0] * 2.2 + w[1], w[0] * 1.8 + w[1]])
     unknown = softmax_with_none([w[0] * -1.8 + w[1], w[0] * -2.2 + w[1]])
     assert right[0] > 0.5 > unknown[0]
+    # a question weighted 0 counts as if it were left out (and leaving half out changes w)
+    half = np.arange(60) < 30
+    weight = np.where(half, 1.0, 0.0)
+    sel = half[np.array(g)]
+    w_dropped = fit_listwise(np.array(z)[sel], np.array(y)[sel], np.array(g)[sel], 60, l2=0.1)
+    w_zero = fit_listwise(np.array(z), np.array(y), np.array(g), 60, l2=0.1, weight=weight)
+    assert w_zero == pytest.approx(w_dropped, abs=1e-4)
+    assert not np.allclose(w_zero, w, atol=1e-3)
 
 
 def test_term_coverage_tells_siblings_apart() -> None:
