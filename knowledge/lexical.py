@@ -179,12 +179,6 @@ class TermStats:
         self._title_terms: dict[int, frozenset[str]] = {}
         self.unseen = math.log((len(doc_texts) + 1) / 0.5)  # an unseen term weighs most
 
-    @staticmethod
-    def document_frequency_idf(n_docs: int, terms: list[set[str]]) -> dict[str, float]:
-        """Smoothed idf of every term over ``n_docs`` documents' term sets."""
-        df = Counter(t for s in terms for t in s)
-        return {t: math.log((n_docs + 1) / (c + 0.5)) for t, c in df.items()}
-
     @classmethod
     def from_units(cls, n_docs: int, units: list[tuple[int, str]],
                    folded_titles: list[str], idf: dict[str, float] | None = None) -> TermStats:
@@ -193,9 +187,9 @@ class TermStats:
         texts: list[list[str]] = [[] for _ in range(n_docs)]
         for doc, folded in units:
             texts[doc].append(folded)
-        if idf is None:
-            idf = cls.document_frequency_idf(
-                n_docs, [set().union(*(term_grams(t) for t in ts)) for ts in texts])
+        if idf is None:  # smoothed, over the documents' term sets
+            df = Counter(t for ts in texts for t in set().union(*map(term_grams, ts)))
+            idf = {t: math.log((n_docs + 1) / (c + 0.5)) for t, c in df.items()}
         return cls(idf, texts, folded_titles)
 
     def doc_terms(self, doc: int) -> frozenset[str]:
@@ -212,10 +206,6 @@ class TermStats:
         if terms is None:
             terms = self._title_terms[doc] = term_grams(self._titles[doc])
         return terms
-
-    def weight(self, term: str) -> float:
-        """idf of ``term`` (an unseen term weighs most)."""
-        return self.idf.get(term, self.unseen)
 
     def coverage(self, asked: frozenset[str], held: frozenset[str]) -> float:
         """idf-weighted share of ``asked`` terms found in ``held`` (0..1)."""
