@@ -244,14 +244,11 @@ def main(argv: list[str] | None = None) -> int:
         + ([("real", r) for r in dev] if "real" in args.data else []) \
         + [("letters", r) for r in letters]
 
-    def label(source: str, row: dict, doc: int, asked: list[str], judged: bool = False) -> int:
+    def label(source: str, row: dict, doc: int, asked: list[str]) -> int:
         if source != "real":  # labelled with its entry (and the judged alternates)
             return int(ids[doc] == row.get("expected_id") or ids[doc] in row.get("also", ()))
         if not row.get("in_scope"):  # out of domain: a refusal naming another body is right
             return int(index.docs[doc].get("kind") == "refusal")
-        verdict = verdicts.get((str(row["id"]), ids[doc])) if judged else None
-        if verdict is not None:
-            return int(verdict)
         return int(facts_found(row, _render(index.docs[doc], asked, today)) > 0)
 
     for g, (source, row) in enumerate(questions):
@@ -260,9 +257,12 @@ def main(argv: list[str] | None = None) -> int:
         for c in cands:
             names = names or sorted(c.features)
             feats.append([c.features[n] for n in names])
-            asked = asked_aspects(focus.main)
-            strict.append(label(source, row, c.doc, asked))
-            labels.append(label(source, row, c.doc, asked, judged=bool(verdicts)))
+            ok = label(source, row, c.doc, asked_aspects(focus.main))
+            strict.append(ok)
+            # --labels judged: the judge's verdict on a real in-scope pair wins where given
+            verdict = (verdicts.get((str(row["id"]), ids[c.doc]))
+                       if source == "real" and row.get("in_scope") else None)
+            labels.append(ok if verdict is None else int(verdict))
             refusals.append(index.docs[c.doc].get("kind") == "refusal")
             groups.append(g)
         if source == "real" and first_stage.focus and len(focus.parts) >= 2:
