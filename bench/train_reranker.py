@@ -208,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--real-weight", type=float, default=1.0,
                     help="weight of each real dev question in the loss, beside 1 for a "
                          "generated question or an invented letter")
+    ap.add_argument("--dump", type=Path,
+                    help="write each real dev question's cross-validated outcome (JSON "
+                         "lines: id, in scope, top probability, right, any right candidate)")
     ap.add_argument("--out", type=Path, default=MODEL_FILE)
     ap.add_argument("--leave-out", type=int, metavar="K",
                     help="train without the real dev questions of fold K (row number mod "
@@ -354,6 +357,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# chosen threshold {chosen:.3f}: key fact {kf:.1f}%, wrong {wrong:.1f}%, "
           f"OOD refused {ood:.1f}% (CV on real dev; the threshold was chosen on these; "
           f"pooled with the generated out-of-scope: {ood_refused(rows + gen_ood, chosen):.1f}%)")
+    if args.dump:  # for studying the confidence on the dev half (which questions, how sure)
+        long_col = names.index("is_long")
+        with args.dump.open("w", encoding="utf-8") as out:
+            for g in np.where(real)[0]:
+                o, sel = cv[int(g)], grp == g
+                out.write(json.dumps({"id": questions[g][1]["id"], "in_scope": o.in_scope,
+                                      "p": round(o.main.p, 3), "ok": o.main.ok,
+                                      "refusal": o.main.refusal, "any_ok": bool(ys[sel].any()),
+                                      "long": bool(x[sel, long_col].any()),
+                                      "parts": [round(t.p, 3) for t in o.parts]}) + "\n")
     nested = (nested_estimate(nq, real, fit, tops, judged, args, gen_ood)
               if real.any() and not args.no_nested else None)
     if nested:
