@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 # Modules exposing ``register(subparsers)``, with the sub-commands each registers; missing
@@ -36,7 +37,13 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: parse arguments and run the chosen sub-command's ``func``."""
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser(argv[0] if argv else None).parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except BrokenPipeError:
+        # the reader stopped early (``troly06 kb audit | head``): no traceback; stdout goes
+        # to devnull so that the flush at exit does not fail again (as Python's docs advise)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

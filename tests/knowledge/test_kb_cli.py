@@ -92,3 +92,15 @@ def test_a_command_imports_only_its_own_area() -> None:
 
     every = build_parser(None)._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     assert {"ask", "kb", "stats", "officials", "privacy"} <= set(every)
+
+
+def test_output_cut_short_by_its_reader_is_no_traceback() -> None:
+    """``troly06 kb audit | head -1``: a reader that closes the pipe first gets no Python
+    traceback on stderr."""
+    proc = subprocess.Popen(_troly06() + ["kb", "audit"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before the command has written anything
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) in (0, 1)
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
