@@ -210,7 +210,8 @@ def main(argv: list[str] | None = None) -> int:
                          "generated question or an invented letter")
     ap.add_argument("--dump", type=Path,
                     help="write each real dev question's cross-validated outcome (JSON "
-                         "lines: id, in scope, top probability, right, any right candidate)")
+                         "lines: id, in scope, top probability, right, refusal, any right "
+                         "candidate, long letter, sub-questions' top probabilities)")
     ap.add_argument("--out", type=Path, default=MODEL_FILE)
     ap.add_argument("--leave-out", type=int, metavar="K",
                     help="train without the real dev questions of fold K (row number mod "
