@@ -210,8 +210,9 @@ def main(argv: list[str] | None = None) -> int:
                          "generated question or an invented letter")
     ap.add_argument("--dump", type=Path,
                     help="write each real dev question's cross-validated outcome (JSON "
-                         "lines: id, in scope, top probability, right, refusal, any right "
-                         "candidate, long letter, sub-questions' top probabilities)")
+                         "lines: id, in scope, top entry, top probability, right, refusal, "
+                         "any right candidate, long letter, sub-questions' top "
+                         "probabilities)")
     ap.add_argument("--out", type=Path, default=MODEL_FILE)
     ap.add_argument("--leave-out", type=int, metavar="K",
                     help="train without the real dev questions of fold K (row number mod "
@@ -238,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     strict: list[int] = []   # what the figures and the threshold count (the eval's headline)
     groups: list[int] = []
     refusals: list[bool] = []
+    cand_docs: list[int] = []  # each candidate's entry (the dump names the top one)
     names: list[str] = []
     # per real question with 2-3 sub-questions: each one's candidates (answer() answers each
     # confidently answered sub-question; the threshold is chosen on that same decision)
@@ -268,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
                        if source == "real" and row.get("in_scope") else None)
             labels.append(ok if verdict is None else int(verdict))
             refusals.append(index.docs[c.doc].get("kind") == "refusal")
+            cand_docs.append(c.doc)
             groups.append(g)
         if source == "real" and first_stage.focus and len(focus.parts) >= 2:
             subs[g] = []
@@ -363,7 +366,10 @@ def main(argv: list[str] | None = None) -> int:
         with args.dump.open("w", encoding="utf-8") as out:
             for g in np.where(real)[0]:
                 o, sel = cv[int(g)], grp == g
+                top = (ids[cand_docs[int(np.where(sel)[0][o.main.doc])]]
+                       if o.main.doc >= 0 else None)
                 out.write(json.dumps({"id": questions[g][1]["id"], "in_scope": o.in_scope,
+                                      "entry": top,
                                       "p": round(o.main.p, 3), "ok": o.main.ok,
                                       "refusal": o.main.refusal, "any_ok": bool(ys[sel].any()),
                                       "long": bool(x[sel, long_col].any()),
