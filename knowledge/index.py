@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import shutil
 import tempfile
 import threading
@@ -155,16 +154,28 @@ def _collect(paths: IndexPaths) -> tuple[list[dict[str, Any]], list[dict[str, An
     return docs, units
 
 
+# One build at a time in a process: the console's background rebuild and a first question
+# that finds the index stale would otherwise both swap directories at once (seen in CI as
+# "Directory not empty"). The question waits, then finds the index fresh. A process that
+# has loaded an index keeps answering from it until the new manifest appears.
+_BUILD_LOCK = threading.Lock()
+
+
 def build_index(force: bool = False, kb_dir: Path | None = None,
                 index_dir: Path | None = None, encoder: str | None = None, model: str | None = None,
                 progress: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Build the index unless it is fresh (or ``force``); return its manifest.
 
     Writes into a temporary directory next to the target and swaps it in, so a reader never
-    sees a half-written index.
+    sees a half-written index. Builds in one process run one after another; a build that
+    waited finds the index fresh and does nothing (unless ``force``).
     """
     paths = IndexPaths.from_settings(kb_dir, index_dir, encoder, model)
-    say = progress or (lambda msg: log.info("%s", msg))
+    with _BUILD_LOCK:
+        return _build(paths, force, progress or (lambda msg: log.info("%s", msg)))
+
+
+def _build(paths: IndexPaths, force: bool, say: Callable[[str], None]) -> dict[str, Any]:
     reason = stale_reason(paths)
     if reason is None and not force:
         say(f"index is up to date ({paths.index_dir})")
@@ -208,7 +219,9 @@ def build_index(force: bool = False, kb_dir: Path | None = None,
                                     encoding="utf-8")
         old = None
         if paths.index_dir.exists():
-            old = paths.index_dir.with_name(paths.index_dir.name + f".old-{os.getpid()}")
+            old = Path(tempfile.mkdtemp(prefix=paths.index_dir.name + ".old-",
+                                        dir=paths.index_dir.parent))
+            old.rmdir()  # a free name next to the index, for the rename below
             paths.index_dir.rename(old)
         tmp.rename(paths.index_dir)
         if old is not None:

@@ -143,3 +143,66 @@ def test_an_index_rebuilt_by_another_process_is_loaded_without_a_restart(
     os.utime(manifest, ns=(later, later))  # what a rebuild elsewhere does, last
     second = get_index(auto_build=False)
     assert second is not first and len(second.docs) == len(first.docs)
+
+
+def test_a_first_question_during_a_rebuild_waits_for_it_instead_of_building_too(
+        fixture_dirs: dict[str, Path], tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The console publishes an entry and rebuilds the index in a background thread; a
+    process's first question meanwhile finds the index stale. It waits for that build and
+    loads its result instead of building a second copy over it."""
+    import threading
+
+    paths = _copy(fixture_dirs, tmp_path)
+    build_index(**_kw(paths))  # type: ignore[arg-type]
+    kb_file = next(paths.kb_dir.glob("*.yaml"))
+    kb_file.write_text(kb_file.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    inside, release = threading.Event(), threading.Event()
+
+    def slow_progress(msg: str) -> None:
+        if msg.startswith("building index"):
+            inside.set()
+            release.wait(10)
+
+    publish = threading.Thread(target=lambda: build_index(
+        progress=slow_progress, **_kw(paths)))  # type: ignore[arg-type]
+    publish.start()
+    assert inside.wait(10)
+    loaded: list[KnowledgeIndex] = []
+    with caplog.at_level(logging.INFO, logger="knowledge.index"):
+        question = threading.Thread(target=lambda: loaded.append(
+            get_index(**_kw(paths))))  # type: ignore[arg-type]
+        question.start()
+        question.join(0.5)
+        assert question.is_alive()  # waiting for the console's build, not building
+        release.set()
+        publish.join(30)
+        question.join(30)
+    assert loaded and stale_reason(paths) is None
+    assert "index is up to date" in caplog.text and "building index in" not in caplog.text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "index"]
+
+
+def test_concurrent_builds_in_one_process_both_succeed(
+        fixture_dirs: dict[str, Path], tmp_path: Path) -> None:
+    """Two builds of the same index at once (a publish and a stale question) run one after
+    the other; neither fails swapping the directories, and no old copy is left behind."""
+    import threading
+
+    paths = _copy(fixture_dirs, tmp_path)
+    build_index(**_kw(paths))  # type: ignore[arg-type]
+    errors: list[BaseException] = []
+
+    def build() -> None:
+        try:
+            build_index(force=True, **_kw(paths))  # type: ignore[arg-type]
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=build) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert stale_reason(paths) is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "index"]
