@@ -23,6 +23,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from knowledge.index import KnowledgeIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = [str(Path(sys.executable).parent / "troly06")]
@@ -52,15 +56,15 @@ def _build_seconds() -> dict[str, float]:
     return out
 
 
-def _percentiles(index: object, questions: list[str]) -> dict[str, float]:
+def _percentiles(index: KnowledgeIndex, questions: list[str]) -> dict[str, float]:
     from knowledge.answer import search
 
     for q in questions[:10]:
-        search(q, k=5, index=index)  # type: ignore[arg-type]
+        search(q, k=5, index=index)
     ms = []
     for q in questions:
         t0 = time.perf_counter()
-        search(q, k=5, index=index)  # type: ignore[arg-type]
+        search(q, k=5, index=index)
         ms.append((time.perf_counter() - t0) * 1000)
     ms.sort()
     return {"n": len(ms), "p50": round(statistics.median(ms), 1),

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import shutil
 import tempfile
 import threading
@@ -219,9 +220,7 @@ def _build(paths: IndexPaths, force: bool, say: Callable[[str], None]) -> dict[s
                                     encoding="utf-8")
         old = None
         if paths.index_dir.exists():
-            old = Path(tempfile.mkdtemp(prefix=paths.index_dir.name + ".old-",
-                                        dir=paths.index_dir.parent))
-            old.rmdir()  # a free name next to the index, for the rename below
+            old = paths.index_dir.with_name(paths.index_dir.name + f".old-{os.getpid()}")
             paths.index_dir.rename(old)
         tmp.rename(paths.index_dir)
         if old is not None:

@@ -184,8 +184,8 @@ def test_a_first_question_during_a_rebuild_waits_for_it_instead_of_building_too(
 
 def test_concurrent_builds_in_one_process_both_succeed(
         fixture_dirs: dict[str, Path], tmp_path: Path) -> None:
-    """Two builds of the same index at once (a publish and a stale question) run one after
-    the other; neither fails swapping the directories, and no old copy is left behind."""
+    """Builds of the same index at once (a publish and a stale question) run one after the
+    other; none fails swapping the directories, and no old copy is left behind."""
     import threading
 
     paths = _copy(fixture_dirs, tmp_path)
