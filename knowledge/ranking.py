@@ -143,6 +143,17 @@ def add_pool_ranks(features: list[dict[str, float]]) -> None:
             f[f"g_{name}"] = values[0] - f[name]
 
 
+def add_agreement_features(features: list[dict[str, float]]) -> None:
+    """Products of signals that the linear reranker cannot form itself: lexical and dense
+    together (an entry both retrievers like), the question's words in the entry together
+    with the entry's title in the question, and whether both retrievers put it first.
+    Call after :func:`add_pool_ranks`."""
+    for f in features:
+        f["lex_x_dense"] = f["lex_main"] * f["dense_main"]
+        f["cov_x_title"] = f["cov_uni"] * f["tcov_uni"]
+        f["first_both"] = 1.0 if f["r_lex_main"] == 1.0 and f["r_dense_main"] == 1.0 else 0.0
+
+
 @dataclass(frozen=True)
 class _Query:
     """Scores of one query text over every document (``norm``: the normalised text)."""
@@ -232,6 +243,7 @@ def rank(index: KnowledgeIndex, question: str, focus: Focus, servable: np.ndarra
             **coverage_features(stats, i, terms),
         }))
     add_pool_ranks([c.features for c in cands])
+    add_agreement_features([c.features for c in cands])
     reranker = parts.get_reranker()
     if reranker is not None:
         probabilities, confidence = reranker.rerank([c.features for c in cands])

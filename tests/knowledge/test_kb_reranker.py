@@ -11,7 +11,7 @@ import pytest
 from bench.train_reranker import Outcome, Top, choose_threshold, decide, fit_listwise, rates
 from knowledge.focus import find_focus
 from knowledge.lexical import TermStats, term_grams
-from knowledge.ranking import RANKED_SIGNALS, add_pool_ranks
+from knowledge.ranking import RANKED_SIGNALS, add_agreement_features, add_pool_ranks
 from knowledge.reranker import Reranker, softmax_with_none
 
 
@@ -93,6 +93,22 @@ def test_pool_ranks_and_gaps() -> None:
     add_pool_ranks(feats)
     assert [f["r_fused_main"] for f in feats] == pytest.approx([1 / 3, 1.0, 1 / 2])
     assert [f["g_lex_full"] for f in feats] == pytest.approx([0.7, 0.0, 0.4])
+
+
+def test_agreement_features() -> None:
+    # the last candidate is first by both retrievers; the others lead in at most one
+    feats = [{**{n: 0.0 for n in RANKED_SIGNALS}, "lex_main": lx, "dense_main": dn,
+              "cov_uni": 0.5, "tcov_uni": t} for lx, dn, t in
+             ((0.9, 0.1, 0.0), (0.9, 0.8, 1.0), (0.2, 0.8, 0.4))]
+    feats[0]["lex_main"] = 0.95
+    feats[2]["dense_main"] = 0.85
+    feats.append({**{n: 0.0 for n in RANKED_SIGNALS}, "lex_main": 0.99, "dense_main": 0.9,
+                  "cov_uni": 0.2, "tcov_uni": 0.5})
+    add_pool_ranks(feats)
+    add_agreement_features(feats)
+    assert [f["first_both"] for f in feats] == [0.0, 0.0, 0.0, 1.0]
+    assert feats[1]["lex_x_dense"] == pytest.approx(0.72)
+    assert [f["cov_x_title"] for f in feats] == pytest.approx([0.0, 0.5, 0.2, 0.1])
 
 
 def _o(main: float, ok: bool, parts: tuple[tuple[float, bool, int], ...] = (),
