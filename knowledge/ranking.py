@@ -242,11 +242,12 @@ def rank(index: KnowledgeIndex, question: str, focus: Focus, servable: np.ndarra
             "refusal": 1.0 if doc.get("kind") == "refusal" else 0.0,
             **coverage_features(stats, i, terms),
         }))
-    add_pool_ranks([c.features for c in cands])
-    add_agreement_features([c.features for c in cands])
+    features = [c.features for c in cands]
+    add_pool_ranks(features)
+    add_agreement_features(features)
     reranker = parts.get_reranker()
     if reranker is not None:
-        probabilities, confidence = reranker.rerank([c.features for c in cands])
+        probabilities, confidence = reranker.rerank(features)
         for c, p in zip(cands, probabilities, strict=True):
             c.probability = p
         cands.sort(key=lambda c: -c.probability)

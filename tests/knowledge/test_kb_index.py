@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -150,8 +151,6 @@ def test_a_first_question_during_a_rebuild_waits_for_it_instead_of_building_too(
     """The console publishes an entry and rebuilds the index in a background thread; a
     process's first question meanwhile finds the index stale. It waits for that build and
     loads its result instead of building a second copy over it."""
-    import threading
-
     paths = _copy(fixture_dirs, tmp_path)
     build_index(**_kw(paths))  # type: ignore[arg-type]
     kb_file = next(paths.kb_dir.glob("*.yaml"))
@@ -186,8 +185,6 @@ def test_concurrent_builds_in_one_process_both_succeed(
         fixture_dirs: dict[str, Path], tmp_path: Path) -> None:
     """Builds of the same index at once (a publish and a stale question) run one after the
     other; none fails swapping the directories, and no old copy is left behind."""
-    import threading
-
     paths = _copy(fixture_dirs, tmp_path)
     build_index(**_kw(paths))  # type: ignore[arg-type]
     errors: list[BaseException] = []

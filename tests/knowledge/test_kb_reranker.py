@@ -98,12 +98,9 @@ def test_pool_ranks_and_gaps() -> None:
 def test_agreement_features() -> None:
     # the last candidate is first by both retrievers; the others lead in at most one
     feats = [{**{n: 0.0 for n in RANKED_SIGNALS}, "lex_main": lx, "dense_main": dn,
-              "cov_uni": 0.5, "tcov_uni": t} for lx, dn, t in
-             ((0.9, 0.1, 0.0), (0.9, 0.8, 1.0), (0.2, 0.8, 0.4))]
-    feats[0]["lex_main"] = 0.95
-    feats[2]["dense_main"] = 0.85
-    feats.append({**{n: 0.0 for n in RANKED_SIGNALS}, "lex_main": 0.99, "dense_main": 0.9,
-                  "cov_uni": 0.2, "tcov_uni": 0.5})
+              "cov_uni": cov, "tcov_uni": t}
+             for lx, dn, cov, t in ((0.95, 0.1, 0.5, 0.0), (0.9, 0.8, 0.5, 1.0),
+                                    (0.2, 0.85, 0.5, 0.4), (0.99, 0.9, 0.2, 0.5))]
     add_pool_ranks(feats)
     add_agreement_features(feats)
     assert [f["first_both"] for f in feats] == [0.0, 0.0, 0.0, 1.0]
