@@ -1,19 +1,22 @@
 """What in the knowledge base needs re-verification, judged at a given date.
 
-Three findings, each with the date by which it must be handled (soonest first):
+Four findings, each with the date by which it must be handled (soonest first):
 
 * ``stale``: ``verified`` is older than the allowed age (default 6 months), due the day it
   crossed the limit;
 * ``expiring``: a rule ends (``valid_until``) within the horizon (default 60 days) and no
   entry of the same topic takes over from the next day (``successor`` or ``valid_from``);
 * ``defunct``: the text names a body or province that no longer exists (district police and
-  people's committees, pre-1/7/2025 provinces) without saying it is history.
+  people's committees, pre-1/7/2025 provinces) without saying it is history;
+* ``lapsed``: a sentence says a rule applies "đến hết <date>" (a fee waiver, a transition)
+  and that date has passed while the entry is still served, so it reads as current.
 
 Plus ``due``: entries whose re-verification falls due within the horizon, so the list shows
-what is coming, not only what is late; and ``unchecked``: a legal basis whose ``note`` says
-what is not checked yet (an article number not read in the original text). ``troly06 kb
-audit`` prints this list; the data tests fail on any ``stale``, ``expiring`` or ``defunct``
-finding.
+what is coming, not only what is late; ``ends``: a sentence's "đến hết <date>" falls within
+the horizon (reword it or confirm an extension by then); and ``unchecked``: a legal basis
+whose ``note`` says what is not checked yet (an article number not read in the original
+text). ``troly06 kb audit`` prints this list; the data tests fail on any ``stale``,
+``expiring``, ``defunct`` or ``lapsed`` finding.
 """
 
 from __future__ import annotations
@@ -44,6 +47,9 @@ _HISTORY_MARKERS = ("truoc day", "truoc 01/7/2025", "truoc 1/7/2025", "truoc nga
                     "ket thuc", "khong phai", "giai the", "nhu truoc")
 _OLD = re.compile(r"(?<!\w)cũ(?!\w)")  # "cũ" (old) needs its diacritics: "cu" is also "cư"
 _SENTENCE = re.compile(r"(?<=[.;!?\n])\s+")
+# "đến hết 28/02/2027", "đến ngày 31/12/2026", "tới hết …" in folded text
+# ("tính đến <date>" dates a figure, it ends nothing)
+_UNTIL = re.compile(r"(?<!tinh )\b(?:den|toi)(?: het)?(?: ngay)? (\d{1,2})/(\d{1,2})/(\d{4})\b")
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,7 @@ class Finding:
     """One thing to re-verify: which entry, why, and by when."""
 
     entry_id: str
-    kind: str  # stale | expiring | defunct | due | unchecked
+    kind: str  # stale | expiring | defunct | lapsed | due | ends | unchecked
     due: str   # ISO date
     detail: str
 
@@ -100,6 +106,31 @@ def defunct_mentions(entry: Entry) -> list[str]:
     return found
 
 
+def end_dates(entry: Entry) -> list[date]:
+    """Dates on which a sentence of the entry says a rule stops applying ("đến hết …"),
+    except where the entry itself ends then or later starts (it is about what follows) and
+    sentences that say they are about the past."""
+    if entry.history:
+        return []
+    found: list[date] = []
+    for text in (entry.answer, *entry.aspects.values()):
+        for sentence in _SENTENCE.split(text):
+            padded = _pad(sentence)
+            if any(f" {m} " in padded for m in _HISTORY_MARKERS):
+                continue
+            for d, m, y in _UNTIL.findall(padded):
+                try:
+                    end = date(int(y), int(m), int(d))
+                except ValueError:
+                    continue
+                if (entry.valid_until and entry.valid_until <= end.isoformat()) \
+                        or (entry.valid_from and entry.valid_from > end.isoformat()):
+                    continue
+                if end not in found:
+                    found.append(end)
+    return sorted(found)
+
+
 def _covered_from(by_id: dict[str, Entry], entry: Entry, day: str) -> bool:
     """Whether another entry takes over ``entry``'s topic from ``day``."""
     successor = by_id.get(entry.successor)
@@ -142,6 +173,15 @@ def audit(entries: list[Entry], today: date, max_age_days: int = MAX_VERIFIED_AG
             if b.note:  # checked at the entry's next re-verification at the latest
                 findings.append(Finding(e.id, "unchecked", due.isoformat(),
                                         f"{b.doc}: {b.note}"))
+        for end in end_dates(e):
+            if end < today and (not e.valid_until or e.valid_until >= today.isoformat()):
+                findings.append(Finding(e.id, "lapsed", end.isoformat(),
+                                        f"says a rule applies until {end}, which has passed; "
+                                        "reword it as past or remove it"))
+            elif today <= end <= horizon:
+                findings.append(Finding(e.id, "ends", end.isoformat(),
+                                        f"says a rule applies until {end}: reword it the "
+                                        "next day or confirm an extension"))
         for name in defunct_mentions(e):
             findings.append(Finding(e.id, "defunct", today.isoformat(),
                                     f"names '{name}' (no longer exists) without saying "
@@ -150,5 +190,6 @@ def audit(entries: list[Entry], today: date, max_age_days: int = MAX_VERIFIED_AG
 
 
 def blocking(findings: list[Finding]) -> list[Finding]:
-    """The findings the data tests refuse (``due`` and ``unchecked`` are reminders)."""
-    return [f for f in findings if f.kind not in ("due", "unchecked")]
+    """The findings the data tests refuse (``due``, ``ends`` and ``unchecked`` are
+    reminders)."""
+    return [f for f in findings if f.kind not in ("due", "ends", "unchecked")]

@@ -137,6 +137,34 @@ def test_audit_findings_soonest_first() -> None:
     assert defunct_mentions(_entry(history=True, answer="Công an cấp huyện cũ")) == []
 
 
+def test_a_sentence_whose_end_date_passed_blocks_and_one_ending_soon_is_a_reminder() -> None:
+    """A fee waiver or transition written into the text ("đến hết 28/02/2027") goes stale on
+    its own date even when the entry has no ``valid_until``: the audit reminds before it and
+    refuses after it, unless the sentence says it is past or the entry is about what follows."""
+    waiver = _entry(id="waiver", aspects={"fee": "Từ 15/8/2026 đến hết 28/02/2027, nộp trực "
+                                                 "tuyến được miễn lệ phí."})
+    past = _entry(id="past", answer="Mức giảm 50% đã kết thúc sau ngày 31/12/2025; đến hết "
+                                    "31/12/2025 thu 25.000 đồng trước đây.")
+    later = _entry(id="later", valid_from="2027-03-01",
+                   answer="Việc miễn lệ phí chỉ áp dụng đến hết 28/02/2027; nay thu đủ.")
+    snapshot = _entry(id="snapshot", answer="Tính đến 28/8/2025 có 18 ngân hàng kết nối.")
+    bad_date = _entry(id="bad_date", answer="Áp dụng đến hết 31/02/2027.")
+    entries = [waiver, past, later, snapshot, bad_date]
+
+    def kinds(day: date) -> set[tuple[str, str]]:
+        return {(f.entry_id, f.kind) for f in audit(entries, day) if f.kind in ("ends", "lapsed")}
+
+    assert kinds(date(2026, 12, 1)) == set()              # more than 60 days ahead
+    assert kinds(date(2027, 1, 15)) == {("waiver", "ends")}
+    assert not blocking(audit(entries, date(2027, 1, 15)))
+    assert kinds(date(2027, 3, 1)) == {("waiver", "lapsed")}
+    assert {f.entry_id for f in blocking(audit(entries, date(2027, 3, 1)))} == {"waiver"}
+    # the entry itself ends with the sentence: its valid_until already says so
+    ends_with_it = _entry(id="w2", valid_until="2027-02-28",
+                          aspects={"fee": "đến hết 28/02/2027 được miễn"})
+    assert not [f for f in audit([ends_with_it], date(2027, 3, 1)) if f.kind == "lapsed"]
+
+
 def test_a_rule_that_starts_later_answers_only_questions_about_that_time() -> None:
     from types import SimpleNamespace
 
