@@ -32,8 +32,12 @@ def _answer(question: str, pii_found: bool = False) -> dict[str, Any]:
 
 
 def warm_up() -> None:
-    """Load the knowledge index and encoder once, so the first user does not wait."""
+    """Load the knowledge index and encoder once and gather every entry's terms, so no
+    user's question waits for either."""
     try:
+        from knowledge.index import get_index
+
+        get_index().term_stats.warm()
         _answer("kích hoạt VNeID mức 2")
     except Exception:  # noqa: BLE001 - warm-up is best effort; errors surface on real use
         log.exception("knowledge warm-up failed")

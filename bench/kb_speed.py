@@ -6,7 +6,8 @@
 * build: ``troly06 kb build --force`` in a temporary index directory, once with no previous
   index (every unit embedded) and once reusing the previous embeddings;
 * search: ``knowledge.search`` p50/p95 over the generated eval's questions and over the real
-  dev questions, model loaded.
+  dev questions, model loaded and every entry's terms gathered (the action server's warm-up);
+* encoder: the e5 query encoder alone at 16, 32 and 48 tokens (p50), to compare machines.
 
     .venv/bin/python bench/kb_speed.py [--runs 7] [--json results/kb_speed.json]
 """
@@ -79,12 +80,41 @@ def _search_ms() -> dict[str, dict[str, float]]:
     from knowledge.index import get_index
 
     index = get_index()
+    index.term_stats.warm()  # as the action server's warm-up does before its first user
     generated = [json.loads(x)["question"]
                  for x in EVAL.read_text(encoding="utf-8").splitlines() if x.strip()]
     real = [r["question"] for r in load(split="dev")]
     return {"generated": {**_percentiles(index, generated), "entries": len(index.docs),
                           "units": len(index.units)},
             "real_dev": _percentiles(index, real)}
+
+
+def _encoder_ms(runs: int = 30) -> dict[str, float]:
+    """p50 of the e5 query encoder alone on a question cut to 16, 32 and 48 tokens: the part
+    of a search that depends on the machine, to compare one measurement with another."""
+    sys.path.insert(0, str(ROOT))
+    from knowledge.index import get_index
+
+    encoder = get_index().encoder
+    words = ("thủ tục cấp đổi thẻ căn cước khi đủ 25 tuổi cần những giấy tờ gì và mất bao "
+             "lâu vậy ạ, làm trên VNeID được không hay phải lên công an phường ").split() * 3
+    count = getattr(getattr(encoder, "_e5", None), "token_count", None)
+    out: dict[str, float] = {}
+    for tokens in (16, 32, 48):
+        n = tokens
+        text = " ".join(words[:n])
+        while count is not None and n > 1 and count(text, True) > tokens:
+            n -= 1
+            text = " ".join(words[:n])
+        ms = []
+        for k in range(runs + 5):  # the first five warm up
+            t0 = time.perf_counter()
+            encoder.encode_queries([text])
+            if k < 5:
+                continue
+            ms.append((time.perf_counter() - t0) * 1000)
+        out[f"{tokens}_tokens_p50"] = round(statistics.median(ms), 1)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     figures = {"cold_ask_s": {"p50": round(statistics.median(cold), 2),
                               "max": round(max(cold), 2), "runs": args.runs},
                "build_s": _build_seconds(), "search_ms": _search_ms(),
+               "encoder_ms": _encoder_ms(),
                "load_average": round(os.getloadavg()[0], 1), "cpus": os.cpu_count()}
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     if args.json:

@@ -168,7 +168,8 @@ class TermStats:
 
     The idf is computed when the index is built (:meth:`from_units`, saved as ``terms.json``);
     a document's terms are gathered the first time a query needs them, so a cold process
-    pays for the dozen candidates it ranks, not for every document."""
+    pays for the dozen candidates it ranks, not for every document; a long-running one
+    gathers them all once at start (:meth:`warm`), so no user's question pays for it."""
 
     def __init__(self, idf: dict[str, float], doc_texts: list[list[str]],
                  folded_titles: list[str]) -> None:
@@ -191,6 +192,12 @@ class TermStats:
             df = Counter(t for ts in texts for t in set().union(*map(term_grams, ts)))
             idf = {t: math.log((n_docs + 1) / (c + 0.5)) for t, c in df.items()}
         return cls(idf, texts, folded_titles)
+
+    def warm(self) -> None:
+        """Gather every document's and title's terms now (~0.1 s for 424 entries)."""
+        for doc in range(len(self._doc_texts)):
+            self.doc_terms(doc)
+            self.title_terms(doc)
 
     def doc_terms(self, doc: int) -> frozenset[str]:
         """The uni/bigrams of every unit of document ``doc``."""

@@ -88,6 +88,18 @@ def test_term_coverage_tells_siblings_apart() -> None:
     assert "tam tru" in term_grams("tam tru") and "tam" in term_grams("tam tru")
 
 
+def test_warming_gathers_every_documents_terms_as_a_query_would() -> None:
+    units = [(0, "dang ky tam tru"), (1, "cap the can cuoc"), (1, "doi the")]
+    titles = ["tam tru", "can cuoc"]
+    lazy = TermStats.from_units(2, units, titles)
+    warm = TermStats.from_units(2, units, titles)
+    warm.warm()
+    assert len(warm._doc_terms) == len(warm._title_terms) == 2
+    assert not lazy._doc_terms
+    assert [warm.doc_terms(d) for d in (0, 1)] == [lazy.doc_terms(d) for d in (0, 1)]
+    assert [warm.title_terms(d) for d in (0, 1)] == [lazy.title_terms(d) for d in (0, 1)]
+
+
 def test_pool_ranks_and_gaps() -> None:
     feats = [{n: v for n in RANKED_SIGNALS} for v in (0.2, 0.9, 0.5)]
     add_pool_ranks(feats)
