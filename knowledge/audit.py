@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -89,20 +90,27 @@ def _pad(text: str) -> str:
     return f" {' '.join(re.findall(r'[a-z0-9/]+', fold(text)))} "
 
 
+def _current_sentences(texts: Iterable[str], old_is_history: bool) -> Iterator[str]:
+    """The padded folded sentences of ``texts`` that do not say they are about the past
+    (``old_is_history``: a sentence with "cũ" counts as about the past too)."""
+    for text in texts:
+        for sentence in _SENTENCE.split(text):
+            padded = _pad(sentence)
+            if any(f" {m} " in padded for m in _HISTORY_MARKERS) \
+                    or (old_is_history and _OLD.search(sentence.lower())):
+                continue
+            yield padded
+
+
 def defunct_mentions(entry: Entry) -> list[str]:
     """Defunct bodies or provinces named in a sentence that does not say it is history."""
     if entry.history:
         return []
     found: list[str] = []
-    texts = [entry.title, entry.answer, *entry.aspects.values()]
     names = _defunct_names()
-    for text in texts:
-        for sentence in _SENTENCE.split(text):
-            padded = _pad(sentence)
-            if any(f" {m} " in padded for m in _HISTORY_MARKERS) \
-                    or _OLD.search(sentence.lower()):
-                continue
-            found += [n for n in names if f" {n} " in padded and n not in found]
+    for padded in _current_sentences([entry.title, entry.answer, *entry.aspects.values()],
+                                     old_is_history=True):
+        found += [n for n in names if f" {n} " in padded and n not in found]
     return found
 
 
@@ -113,21 +121,18 @@ def end_dates(entry: Entry) -> list[date]:
     if entry.history:
         return []
     found: list[date] = []
-    for text in (entry.answer, *entry.aspects.values()):
-        for sentence in _SENTENCE.split(text):
-            padded = _pad(sentence)
-            if any(f" {m} " in padded for m in _HISTORY_MARKERS):
+    for padded in _current_sentences([entry.answer, *entry.aspects.values()],
+                                     old_is_history=False):
+        for d, m, y in _UNTIL.findall(padded):
+            try:
+                end = date(int(y), int(m), int(d))
+            except ValueError:
                 continue
-            for d, m, y in _UNTIL.findall(padded):
-                try:
-                    end = date(int(y), int(m), int(d))
-                except ValueError:
-                    continue
-                if (entry.valid_until and entry.valid_until <= end.isoformat()) \
-                        or (entry.valid_from and entry.valid_from > end.isoformat()):
-                    continue
-                if end not in found:
-                    found.append(end)
+            if (entry.valid_until and entry.valid_until <= end.isoformat()) \
+                    or (entry.valid_from and entry.valid_from > end.isoformat()):
+                continue
+            if end not in found:
+                found.append(end)
     return sorted(found)
 
 
