@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from knowledge.fit import fit_text
 from knowledge.focus import Focus, find_focus
 from knowledge.index import KnowledgeIndex, get_index
 from knowledge.ranking import (
@@ -46,7 +47,10 @@ log = logging.getLogger(__name__)
 Status = Literal["answered", "not_sure", "refused"]
 MAX_ASPECTS_FIRST = 2
 MAX_BASIS = 3
+MAX_BASIS_CHARS = 360  # the "Căn cứ:" line of one answer; longer labels lose their parentheses
+_PARENTHESES = re.compile(r"\s*\([^()]*\)")
 MAX_SUGGESTIONS = 3
+MAX_SOURCE_LINKS = 2  # pages linked in the sources line of a chat reply
 SUGGEST_FROM = 0.3  # reranker probability from which an entry is offered as a suggestion
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 
@@ -188,10 +192,44 @@ def _render(doc: dict[str, Any], asked: list[str], today: str) -> str:
     shown = [a for a in asked if a in aspects][:MAX_ASPECTS_FIRST]
     lines += [f"{aspect_label(a)}: {aspects[a]}" for a in shown]
     lines.append(doc["text"])
-    basis = doc.get("legal_basis") or []
+    basis = _basis(doc.get("legal_basis") or [])
     if basis:
-        lines.append(message("legal_basis", basis="; ".join(basis[:MAX_BASIS])))
+        lines.append(message("legal_basis", basis=basis))
     return "\n".join(lines)
+
+
+def _basis(labels: list[str]) -> str:
+    """Up to ``MAX_BASIS`` legal-basis labels within ``MAX_BASIS_CHARS``, the first always.
+
+    A label that does not fit whole is cited without its parenthesised explanations (what the
+    article says, when it took effect); one that still does not fit is left out."""
+    shown: list[str] = []
+    for label in labels[:MAX_BASIS]:
+        forms = (label, _short(label))
+        form = next((f for f in forms if len("; ".join([*shown, f])) <= MAX_BASIS_CHARS),
+                    None if shown else forms[1])
+        if form is not None:
+            shown.append(form)
+    return "; ".join(shown)
+
+
+def _short(label: str) -> str:
+    """``label`` without its parentheses, nested ones included."""
+    short = label
+    while _PARENTHESES.search(short):
+        short = _PARENTHESES.sub("", short)
+    return short.strip() or label
+
+
+def _fitted(text: str, sources: list[dict[str, str]], note: str) -> str:
+    """``text`` shortened so that it, its sources line and ``note`` fit one chat message
+    (``reply_max_chars``); the legal-basis line is kept (:mod:`knowledge.fit`)."""
+    from troly06.config import get_settings
+
+    limit = get_settings().reply_max_chars
+    room = limit - len(format_sources(sources)) - len("\n\n") - len(note)
+    basis_prefix = message("legal_basis", basis="\0").split("\0")[0]
+    return fit_text(text, max(room, limit // 2), keep=(basis_prefix,))
 
 
 def _source(doc: dict[str, Any]) -> dict[str, str]:
@@ -225,6 +263,10 @@ def format_sources(sources: list[dict[str, Any]]) -> str:
         ref = str(src.get("ref") or "").strip()
         if not (title or ref):
             continue
+        links = [r.strip() for r in ref.split("; ") if r.strip()]
+        if len(links) > MAX_SOURCE_LINKS:  # every page stays in ``sources`` for portals
+            more = message("more_links", n=len(links) - MAX_SOURCE_LINKS)
+            ref = "; ".join(links[:MAX_SOURCE_LINKS]) + f" {more}"
         line = f"Nguồn: {title} ({ref})" if title and ref else f"Nguồn: {title or ref}"
         dates = [d for d in (_date_vi(str(src.get("date") or "")),
                              message("verified", date=_date_vi(str(src["verified"])))
@@ -299,15 +341,18 @@ def answer(question: str, components: Components = ALL_ON,
         first = subs[0][0]
         log.info("answered %d sub-questions (%s)", len(subs),
                  ", ".join(index.docs[c.doc]["id"] for c, _ in subs))
-        return Answer(f"{message('several', n=len(subs))}\n\n{body}{note}",
-                      [_source(index.docs[c.doc]) for c, _ in subs], first.confidence,
-                      index.docs[first.doc]["id"], "answered", hits)
+        sources = [_source(index.docs[c.doc]) for c, _ in subs]
+        text = _fitted(f"{message('several', n=len(subs))}\n\n{body}", sources, note)
+        return Answer(text + note, sources, first.confidence, index.docs[first.doc]["id"],
+                      "answered", hits)
     if best is None and len(subs) == 1:
         # the letter as a whole is unclear, but one of its questions is answered confidently
         sub, text = subs[0]
         doc = index.docs[sub.doc]
         log.info("answered sub-question with %s (score %.3f)", doc["id"], sub.confidence)
-        return Answer(text + note, [_source(doc)], sub.confidence, doc["id"], "answered", hits)
+        sources = [_source(doc)]
+        return Answer(_fitted(text, sources, note) + note, sources, sub.confidence, doc["id"],
+                      "answered", hits)
     if best is None:
         log.info("not sure (score %.3f)", top)
         offered = suggestions(index, ranked)
@@ -317,5 +362,6 @@ def answer(question: str, components: Components = ALL_ON,
         log.info("refused as out of domain: %s (score %.3f)", doc["id"], best.confidence)
         return Answer(doc["text"] + note, [], best.confidence, doc["id"], "refused", hits)
     log.info("answered %s (score %.3f)", doc["id"], best.confidence)
-    return Answer(_render(doc, asked_aspects(focus.main), today) + note, [_source(doc)],
-                  best.confidence, doc["id"], "answered", hits)
+    sources = [_source(doc)]
+    text = _fitted(_render(doc, asked_aspects(focus.main), today), sources, note)
+    return Answer(text + note, sources, best.confidence, doc["id"], "answered", hits)

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     cors_origins: str = Field("http://127.0.0.1:8000,http://localhost:8000",
                               alias="TROLY06_CORS_ORIGINS")  # comma-separated
     max_message_chars: int = Field(2000, alias="TROLY06_MAX_MESSAGE_CHARS")
+    # an answer with its sources fits the smallest channel message (Zalo OA: 2000 characters)
+    reply_max_chars: int = Field(2000, ge=400, alias="TROLY06_REPLY_MAX_CHARS")
     max_upload_bytes: int = Field(25 * 1024 * 1024, alias="TROLY06_MAX_UPLOAD_BYTES")
     rate_limit_per_minute: int = Field(60, alias="TROLY06_RATE_LIMIT_PER_MINUTE")
 

@@ -1,0 +1,43 @@
+"""knowledge.fit: an answer is shortened to fit one chat message, keeping what matters."""
+
+from __future__ import annotations
+
+from knowledge.fit import ELLIPSIS, fit_text
+
+BASIS = "Căn cứ: Điều 20 Luật Cư trú số 68/2020/QH14; Điều 5 Nghị định 154/2024/NĐ-CP."
+ASPECT = "Giấy tờ: Tờ khai CT01 và giấy tờ chứng minh chỗ ở hợp pháp."
+BODY = " ".join(f"Câu thứ {n} nói thêm một chi tiết của thủ tục." for n in range(1, 30))
+
+
+def test_text_that_fits_is_unchanged() -> None:
+    text = f"{ASPECT}\n{BODY}\n{BASIS}"
+    assert fit_text(text, len(text)) == text
+
+
+def test_the_longest_line_loses_whole_sentences_from_its_end() -> None:
+    text = f"{ASPECT}\n{BODY}\n{BASIS}"
+    out = fit_text(text, 400, keep=("Căn cứ:",))
+    assert len(out) <= 400
+    aspect, body, basis = out.split("\n")
+    assert aspect == ASPECT and basis == BASIS  # the short aspect and the legal basis stay
+    assert body.startswith("Câu thứ 1 nói") and body.endswith("thủ tục." + ELLIPSIS)
+    assert "Câu thứ 29" not in body
+
+
+def test_a_kept_line_is_never_shortened() -> None:
+    long_basis = "Căn cứ: " + " ".join(f"Điều {n}. Luật A." for n in range(40))
+    out = fit_text(f"{ASPECT}\n{BODY}\n{long_basis}", 300, keep=("Căn cứ:",))
+    aspect, body, basis = out.split("\n")
+    assert basis == long_basis and aspect == ASPECT  # over the budget rather than cut
+    assert body.startswith("Câu thứ 1 nói") and len(body) >= 40
+
+
+def test_one_endless_sentence_is_cut_at_a_word() -> None:
+    words = "chữ " * 500
+    out = fit_text(words.strip(), 200)
+    assert len(out) <= 200 and out.endswith(ELLIPSIS) and "ch" in out
+    assert not out[: -len(ELLIPSIS)].endswith(" ")
+
+
+def test_empty_text_stays_empty() -> None:
+    assert fit_text("", 100) == ""
