@@ -145,8 +145,12 @@ def run(conversations: int = 50, handoff: int = 5, messages: int = 4,
         url = settings.sqlalchemy_url
         create_account(url, "bench.op", PASSWORD, "operator")
         port = _port()
+        # Keep-alive longer than the clients' timeout: with uvicorn's 5 s default, a citizen
+        # whose pooled connection sat idle while slower ones finished could send just as the
+        # server closed it (httpx.ReadError), a lost request that is the bench's, not the app's.
         server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1",
-                                               port=port, log_level="warning", ws="none"))
+                                               port=port, log_level="warning", ws="none",
+                                               timeout_keep_alive=150))
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         while not server.started:

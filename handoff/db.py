@@ -3,25 +3,17 @@ database module), with the schema upgraded once per URL (``alembic upgrade head`
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
-_LOCK = threading.Lock()
-_READY: set[str] = set()
-
 
 def engine(url: str) -> Engine:
     """The engine for ``url``, its schema upgraded to the latest migration on first use."""
-    from stats.database import get_engine, init_db
+    from stats.database import get_engine, migrated_url
 
-    with _LOCK:
-        if url not in _READY:
-            init_db(url)
-            _READY.add(url)
-    return get_engine(url)
+    return get_engine(migrated_url(url))
 
 
 def now() -> datetime:

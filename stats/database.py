@@ -20,6 +20,10 @@ from stats.models import ExtraFigure, Figure, Locality, Report
 from troly06.config import get_settings
 
 _LOCK = threading.Lock()
+# Alembic keeps its migration context in module globals: two upgrades at once in one process
+# (the app's startup and a webhook's first request on a fresh database) break each other
+# (KeyError 'config', then "table already exists" on every later call), so they take turns.
+_MIGRATE_LOCK = threading.RLock()
 _ENGINES: dict[str, Engine] = {}
 _READY: set[str] = set()
 
@@ -33,7 +37,9 @@ def migrated_url(url: str | None = None) -> str:
     """``url`` (default: settings), its schema migrated once per process."""
     url = database_url(url)
     if url not in _READY:
-        init_db(url)
+        with _MIGRATE_LOCK:
+            if url not in _READY:  # another thread may have migrated it meanwhile
+                init_db(url)
     return url
 
 
@@ -71,10 +77,10 @@ def init_db(url: str | None = None) -> Engine:
     cfg = Config(str(here / "alembic.ini"))
     cfg.set_main_option("script_location", str(here / "migrations"))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    with engine.begin() as conn:
+    with _MIGRATE_LOCK, engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
-    _READY.add(url)
+        _READY.add(url)
     return engine
 
 
@@ -92,9 +98,7 @@ def dispose(url: str | None = None) -> None:
 def session_scope(url: str | None = None, *, write: bool = False) -> Iterator[Session]:
     """A session on the (migrated) database; ``write=True`` commits at the end, or rolls
     everything back on any exception."""
-    url = database_url(url)
-    if url not in _READY:
-        init_db(url)
+    url = migrated_url(url)
     factory = sessionmaker(get_engine(url), expire_on_commit=False)
     with factory() as session:
         if write:

@@ -38,9 +38,9 @@ def stored_key(key: str) -> str:
 
 def first_time(key: str, *, url: str, now: float | None = None) -> bool:
     """Record ``key``; True when no replica recorded it before (old keys are forgotten)."""
-    from stats.database import get_engine, init_db
+    from stats.database import get_engine, migrated_url
 
-    engine = init_db(url) if not _ready(url) else get_engine(url)
+    engine = get_engine(migrated_url(url))
     stamp = time.time() if now is None else now
     try:
         with engine.begin() as conn:
@@ -51,8 +51,3 @@ def first_time(key: str, *, url: str, now: float | None = None) -> bool:
         return False
     return True
 
-
-def _ready(url: str) -> bool:
-    from stats.database import _READY
-
-    return url in _READY
