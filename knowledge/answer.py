@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from knowledge.dated import active
 from knowledge.fit import fit_text
 from knowledge.focus import Focus, find_focus
 from knowledge.index import KnowledgeIndex, get_index
@@ -146,7 +147,8 @@ def _hit(index: KnowledgeIndex, c: Candidate) -> Hit:
     d = index.docs[c.doc]
     meta = {k: d[k] for k in ("topic", "source_date", "verified", "valid_from", "valid_until",
                                "tags") if d.get(k)}
-    return Hit(id=d["id"], kind=d.get("kind", "faq"), title=d["title"], text=d["text"],
+    return Hit(id=d["id"], kind=d.get("kind", "faq"), title=d["title"],
+               text=active(d["text"], _today()),
                score=c.probability, source_title=d["source_title"],
                source_ref=d["source_ref"], lexical=c.lexical, dense=c.dense, meta=meta)
 
@@ -188,10 +190,11 @@ def _render(doc: dict[str, Any], asked: list[str], today: str) -> str:
     lines: list[str] = []
     if doc.get("valid_from") and str(doc["valid_from"]) > today:
         lines.append(message("from_date", date=_date_vi(str(doc["valid_from"]))))
-    aspects = doc.get("aspects") or {}
-    shown = [a for a in asked if a in aspects][:MAX_ASPECTS_FIRST]
+    # sentences that hold only for a period are shown while they hold (knowledge/dated.py)
+    aspects = {k: active(v, today) for k, v in (doc.get("aspects") or {}).items()}
+    shown = [a for a in asked if aspects.get(a)][:MAX_ASPECTS_FIRST]
     lines += [f"{aspect_label(a)}: {aspects[a]}" for a in shown]
-    lines.append(doc["text"])
+    lines.append(active(doc["text"], today))
     basis = _basis(doc.get("legal_basis") or [])
     if basis:
         lines.append(message("legal_basis", basis=basis))

@@ -9,11 +9,13 @@ Four findings, each with the date by which it must be handled (soonest first):
 * ``defunct``: the text names a body or province that no longer exists (district police and
   people's committees, pre-1/7/2025 provinces) without saying it is history;
 * ``lapsed``: a sentence says a rule applies "đến hết <date>" (a fee waiver, a transition)
-  and that date has passed while the entry is still served, so it reads as current.
+  and that date has passed while the entry is still served, so it reads as current. A
+  sentence written as a dated span (``[[until 2027-02-28: …]]``, :mod:`knowledge.dated`)
+  leaves the answer by itself on that day and is never counted.
 
 Plus ``due``: entries whose re-verification falls due within the horizon, so the list shows
 what is coming, not only what is late; ``ends``: a sentence's "đến hết <date>" falls within
-the horizon (reword it or confirm an extension by then); and ``unchecked``: a legal basis
+the horizon (wrap it in an ``until`` span, reword it or confirm an extension by then); and ``unchecked``: a legal basis
 whose ``note`` says what is not checked yet (an article number not read in the original
 text). ``troly06 kb audit`` prints this list; the data tests fail on any ``stale``,
 ``expiring``, ``defunct`` or ``lapsed`` finding.
@@ -29,6 +31,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 
+from knowledge.dated import plain, without_until
 from knowledge.kb import Entry
 from knowledge.normalize import fold
 
@@ -108,8 +111,8 @@ def defunct_mentions(entry: Entry) -> list[str]:
         return []
     found: list[str] = []
     names = _defunct_names()
-    for padded in _current_sentences([entry.title, entry.answer, *entry.aspects.values()],
-                                     old_is_history=True):
+    for padded in _current_sentences([entry.title, plain(entry.answer),
+                                      *map(plain, entry.aspects.values())], old_is_history=True):
         found += [n for n in names if f" {n} " in padded and n not in found]
     return found
 
@@ -121,7 +124,9 @@ def end_dates(entry: Entry) -> list[date]:
     if entry.history:
         return []
     found: list[date] = []
-    for padded in _current_sentences([entry.answer, *entry.aspects.values()],
+    # an "until" span leaves the answer by itself on its day: nothing to reword
+    for padded in _current_sentences([without_until(entry.answer),
+                                      *map(without_until, entry.aspects.values())],
                                      old_is_history=False):
         for d, m, y in _UNTIL.findall(padded):
             try:

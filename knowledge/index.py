@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from knowledge.dated import plain
 from knowledge.dense import DenseIndex
 from knowledge.encoders import Encoder, get_encoder
 from knowledge.kb import kb_files, load_entries
@@ -45,7 +46,7 @@ from knowledge.restore import DiacriticRestorer
 log = logging.getLogger(__name__)
 
 INDEX_FORMAT = 5
-_CONTENT_CODE = ("normalize.py", "kb.py", "index.py", "lexical.py", "restore.py")
+_CONTENT_CODE = ("normalize.py", "kb.py", "dated.py", "index.py", "lexical.py", "restore.py")
 # Unit fields grouped for the reranker: the citizen-style phrasings vs the entry's content.
 FIELD_GROUPS = {"questions": ("question",), "content": ("title", "answer", "aspect")}
 LEXICAL_FILES = ("lexical.npz", "lexical_vocab.json")
@@ -149,9 +150,10 @@ def _collect(paths: IndexPaths) -> tuple[list[dict[str, Any]], list[dict[str, An
         add_unit(d, "title", entry.title)
         for q in entry.questions:
             add_unit(d, "question", q)
-        add_unit(d, "answer", f"{entry.title}. {entry.answer}")
+        # every dated span is indexed: what a question finds does not change overnight
+        add_unit(d, "answer", f"{entry.title}. {plain(entry.answer)}")
         for name, text in entry.aspects.items():
-            add_unit(d, f"aspect:{name}", f"{entry.title}. {text}")
+            add_unit(d, f"aspect:{name}", f"{entry.title}. {plain(text)}")
     return docs, units
 
 

@@ -25,6 +25,9 @@ from typing import Any
 
 import yaml
 
+from knowledge.dated import problems as dated_problems
+from knowledge.dated import without_until
+
 log = logging.getLogger(__name__)
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_\-.]*$")
@@ -177,7 +180,8 @@ def entry_problems(item: Any) -> list[str]:
         if not _text(item.get(key)):
             problems.append(f"missing {key}")
     answer = _text(item.get("answer"))
-    if answer and len(answer) < MIN_ANSWER_CHARS:
+    # what is left of the answer on any day must still be an answer
+    if answer and len(without_until(answer)) < MIN_ANSWER_CHARS:
         problems.append(f"answer shorter than {MIN_ANSWER_CHARS} characters")
     if len(answer.split()) > MAX_ANSWER_WORDS:
         problems.append(f"answer longer than {MAX_ANSWER_WORDS} words")
@@ -200,6 +204,14 @@ def entry_problems(item: Any) -> list[str]:
         if isinstance(item.get("aspects"), dict) else []
     problems += [f"text not NFC: {t[:40]!r}" for t in texts
                  if t != unicodedata.normalize("NFC", t)]
+    # dated spans belong in the answer and the aspects; a title or a question is read as is
+    shown = [answer] + [_text(v) for v in (item.get("aspects") or {}).values()] \
+        if isinstance(item.get("aspects"), dict) else [answer]
+    problems += [p for t in shown for p in dated_problems(t)]
+    read_as_is = [_text(item.get("title"))]
+    read_as_is += [_text(q) for q in questions] if isinstance(questions, list) else []
+    problems += [f"dated span outside the answer and aspects: {t[:40]!r}"
+                 for t in read_as_is if "[[" in t]
     return problems
 
 
