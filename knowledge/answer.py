@@ -52,6 +52,9 @@ MAX_BASIS_CHARS = 360  # the "Căn cứ:" line of one answer; longer labels lose
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 MAX_SUGGESTIONS = 3
 MAX_SOURCE_LINKS = 2  # pages linked in the sources line of a chat reply
+MAX_SOURCE_TITLES = 2  # documents named there (an entry may rest on six)
+# "A (trang X; bản Y); B" → "A (trang X; bản Y)", "B": a "; " outside parentheses
+_TITLE_SEP = re.compile(r"; (?![^()]*\))")
 SUGGEST_FROM = 0.3  # reranker probability from which an entry is offered as a suggestion
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 
@@ -224,15 +227,46 @@ def _short(label: str) -> str:
     return short.strip() or label
 
 
+def _room(sources: list[dict[str, str]], note: str) -> int:
+    """Characters left for the answer once its sources line and ``note`` are in one chat
+    message (``reply_max_chars``; :func:`knowledge.reply.render_answer` joins them)."""
+    from troly06.config import get_settings
+
+    return get_settings().reply_max_chars - len(format_sources(sources)) - len("\n\n") \
+        - len(note)
+
+
+def _basis_prefix() -> str:
+    return message("legal_basis", basis="\0").split("\0")[0]
+
+
 def _fitted(text: str, sources: list[dict[str, str]], note: str) -> str:
     """``text`` shortened so that it, its sources line and ``note`` fit one chat message
     (``reply_max_chars``); the legal-basis line is kept (:mod:`knowledge.fit`)."""
     from troly06.config import get_settings
 
     limit = get_settings().reply_max_chars
-    room = limit - len(format_sources(sources)) - len("\n\n") - len(note)
-    basis_prefix = message("legal_basis", basis="\0").split("\0")[0]
-    return fit_text(text, max(room, limit // 2), keep=(basis_prefix,))
+    return fit_text(text, max(_room(sources, note), limit // 2), keep=(_basis_prefix(),))
+
+
+def several_reply(parts: list[tuple[str, dict[str, str]]], note: str
+                  ) -> tuple[str, list[dict[str, str]]] | None:
+    """One message answering sub-questions in turn, from ``(rendered answer, source)`` pairs:
+    each answer shortened to its share, and the last ones left out when even their first
+    sentences and legal bases do not fit with every source (a citizen gets fewer answers
+    whole rather than a message split from its sources). Returns the text and its sources;
+    None when not even two fit."""
+    while len(parts) >= 2:
+        sources = [src for _, src in parts]
+        head = message("several", n=len(parts))
+        room = _room(sources, note) - len(head) - len("\n\n")
+        share = room // len(parts) - len("\n\n") - len(f"{len(parts)}. ")
+        body = "\n\n".join(f"{n}. {fit_text(t, share, keep=(_basis_prefix(),))}"
+                            for n, (t, _) in enumerate(parts, 1))
+        if len(body) <= room:
+            return f"{head}\n\n{body}", sources
+        parts = parts[:-1]
+    return None
 
 
 def _source(doc: dict[str, Any]) -> dict[str, str]:
@@ -261,15 +295,21 @@ def format_sources(sources: list[dict[str, Any]]) -> str:
     """The "Nguồn: <title> (<ref>), <date>; đã kiểm chứng <date>" lines every channel shows
     under an answer (one implementation for the action and the degraded path)."""
     lines = []
+    # a reply answering several questions names one document and one page per source
+    max_links, max_titles = (MAX_SOURCE_LINKS, MAX_SOURCE_TITLES) if len(sources) < 2 else (1, 1)
     for src in sources:
         title = str(src.get("title") or "").strip()
         ref = str(src.get("ref") or "").strip()
         if not (title or ref):
             continue
         links = [r.strip() for r in ref.split("; ") if r.strip()]
-        if len(links) > MAX_SOURCE_LINKS:  # every page stays in ``sources`` for portals
-            more = message("more_links", n=len(links) - MAX_SOURCE_LINKS)
-            ref = "; ".join(links[:MAX_SOURCE_LINKS]) + f" {more}"
+        if len(links) > max_links:  # every page stays in ``sources`` for portals
+            more = message("more_links", n=len(links) - max_links)
+            ref = "; ".join(links[:max_links]) + f" {more}"
+        titles = _TITLE_SEP.split(title)
+        if len(titles) > max_titles:  # the whole list stays in ``sources`` too
+            more = message("more_titles", n=len(titles) - max_titles)
+            title = "; ".join(titles[:max_titles]) + f" {more}"
         line = f"Nguồn: {title} ({ref})" if title and ref else f"Nguồn: {title or ref}"
         dates = [d for d in (_date_vi(str(src.get("date") or "")),
                              message("verified", date=_date_vi(str(src["verified"])))
@@ -339,15 +379,18 @@ def answer(question: str, components: Components = ALL_ON,
     top = ranked[0].confidence if ranked else 0.0
     subs = (_sub_answers(index, focus, allowed, components, scoring, today)
             if components.focus and len(focus.parts) >= 2 else [])
-    if len(subs) >= 2:
-        body = "\n\n".join(f"{n}. {t}" for n, (_, t) in enumerate(subs, 1))
+    several = (several_reply([(t, _source(index.docs[c.doc])) for c, t in subs], note)
+               if len(subs) >= 2 else None)
+    if several is not None:
+        text, sources = several
+        subs = subs[:len(sources)]
         first = subs[0][0]
         log.info("answered %d sub-questions (%s)", len(subs),
                  ", ".join(index.docs[c.doc]["id"] for c, _ in subs))
-        sources = [_source(index.docs[c.doc]) for c, _ in subs]
-        text = _fitted(f"{message('several', n=len(subs))}\n\n{body}", sources, note)
         return Answer(text + note, sources, first.confidence, index.docs[first.doc]["id"],
                       "answered", hits)
+    if len(subs) >= 2 and best is None:
+        subs = subs[:1]  # two answers do not fit one message: the first one, whole
     if best is None and len(subs) == 1:
         # the letter as a whole is unclear, but one of its questions is answered confidently
         sub, text = subs[0]
@@ -363,7 +406,8 @@ def answer(question: str, components: Components = ALL_ON,
     doc = index.docs[best.doc]
     if doc.get("kind") == "refusal":
         log.info("refused as out of domain: %s (score %.3f)", doc["id"], best.confidence)
-        return Answer(doc["text"] + note, [], best.confidence, doc["id"], "refused", hits)
+        return Answer(active(doc["text"], today) + note, [], best.confidence, doc["id"],
+                      "refused", hits)
     log.info("answered %s (score %.3f)", doc["id"], best.confidence)
     sources = [_source(doc)]
     text = _fitted(_render(doc, asked_aspects(focus.main), today), sources, note)

@@ -21,6 +21,7 @@ from gateways.telegram import build_application, register_commands
 from gateways.telegram.bot import deliver
 from gateways.telegram.render import PayloadStore, split_message
 from knowledge import answer
+from knowledge.answer import format_sources
 from tests.api.api_testlib import REPORTS, app_env, serving, wait_for
 from tests.channels.fake_telegram import BOT_USER, FakeBotApi, message, user
 from troly06.commands import commands
@@ -123,7 +124,7 @@ def test_text_question_gets_the_kb_answer_with_buttons(fake: FakeBotApi, bot: Bo
     fake.push({"message": message(555001, QUESTION)})
     sent = wait_for(lambda: fake.calls_of("sendMessage", 555001))[0]
     assert sent["text"].startswith(expected["answer"][:80])
-    assert f"Nguồn: {expected['sources'][0]['title']}" in sent["text"]
+    assert format_sources(expected["sources"]) in sent["text"]
     buttons = [b for row in sent["reply_markup"]["inline_keyboard"] for b in row]
     assert [b["text"] for b in buttons] == ["👍 Đúng", "👎 Sai"]
     assert fake.calls_of("sendChatAction", 555001)  # typing indicator

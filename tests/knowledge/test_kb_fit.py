@@ -41,3 +41,20 @@ def test_one_endless_sentence_is_cut_at_a_word() -> None:
 
 def test_empty_text_stays_empty() -> None:
     assert fit_text("", 100) == ""
+
+
+def test_the_sources_line_names_a_few_documents_and_pages_and_fewer_per_source_when_several(
+        ) -> None:
+    from knowledge.answer import format_sources
+
+    src = {"title": "Nghị định 1/2026 (trang Chính phủ; bản đăng lại); Bài A (Báo X); Bài B; Bài C",
+           "ref": "https://a.vn; https://b.vn; https://c.vn", "date": "2026-06-18",
+           "verified": "2026-12-02"}
+    one = format_sources([src])
+    assert one.startswith("Nguồn: Nghị định 1/2026 (trang Chính phủ; bản đăng lại); Bài A (Báo X) "
+                          "và 2 tài liệu khác (https://a.vn; https://b.vn và 1 trang khác)")
+    assert "Bài B" not in one and "18/06/2026" in one and "02/12/2026" in one
+    two = format_sources([src, src]).split("\n")
+    assert len(two) == 2 and all(line.startswith(
+        "Nguồn: Nghị định 1/2026 (trang Chính phủ; bản đăng lại) và 3 tài liệu khác "
+        "(https://a.vn và 2 trang khác)") for line in two)

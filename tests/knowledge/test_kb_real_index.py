@@ -52,3 +52,33 @@ def test_every_answer_with_its_sources_fits_one_chat_message() -> None:
             if len(text) > limit or "Nguồn:" not in text or "Căn cứ:" not in text:
                 too_long.append((doc["id"], len(text)))
     assert not too_long, too_long[:10]
+
+
+def test_several_answers_in_one_message_still_fit_it_with_their_sources() -> None:
+    """Two or three sub-questions answered in turn: the longest entries of the KB, with every
+    aspect asked, arrive in one message, each with its legal basis and its source; when even
+    their first sentences cannot share it, fewer are answered (None: answer() then gives the
+    first one alone)."""
+    from knowledge.answer import _render, _source, message, several_reply
+    from knowledge.index import get_index
+    from knowledge.kb import ASPECTS
+    from knowledge.reply import render_answer
+    from troly06.config import get_settings, today
+
+    limit = get_settings().reply_max_chars
+    docs = [d for d in get_index().docs if d.get("kind") != "refusal"]
+    rendered = sorted(((_render(d, list(ASPECTS), today().isoformat()), d) for d in docs),
+                      key=lambda p: -len(p[0]))
+    replies = {}
+    for n in (2, 3):
+        parts = [(text, _source(d)) for text, d in rendered[:n]]
+        assert sum(len(t) for t, _ in parts) > limit  # the case this test is about
+        for note in ("", f"\n\n{message('pii_note')}"):
+            replies[n, bool(note)] = reply = several_reply(parts, note)
+            if reply is None:
+                continue
+            text, sources = reply
+            shown = render_answer({"answer": text + note, "sources": sources})["text"]
+            assert len(shown) <= limit, (n, len(shown))
+            assert text.count("Căn cứ:") == len(sources) >= 2 and "Nguồn:" in shown
+    assert replies[2, False] is not None and replies[3, False] is not None
