@@ -15,10 +15,10 @@ Four findings, each with the date by which it must be handled (soonest first):
 
 Plus ``due``: entries whose re-verification falls due within the horizon, so the list shows
 what is coming, not only what is late; ``ends``: a sentence's "đến hết <date>" falls within
-the horizon (wrap it in an ``until`` span, reword it or confirm an extension by then); and ``unchecked``: a legal basis
-whose ``note`` says what is not checked yet (an article number not read in the original
-text). ``troly06 kb audit`` prints this list; the data tests fail on any ``stale``,
-``expiring``, ``defunct`` or ``lapsed`` finding.
+the horizon (wrap it in an ``until`` span, reword it or confirm an extension by then);
+and ``unchecked``: a legal basis whose ``note`` says what is not checked yet (an article
+number not read in the original text). ``troly06 kb audit`` prints this list; the data
+tests fail on any ``stale``, ``expiring``, ``defunct`` or ``lapsed`` finding.
 """
 
 from __future__ import annotations

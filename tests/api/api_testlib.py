@@ -71,8 +71,11 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         # as deployed: uvicorn never rewrites the client from X-Forwarded-For (the app reads
         # it, from TROLY06_TRUSTED_PROXIES only)
+        # keep-alive longer than any client waits between requests: a server closing an idle
+        # connection while a client reuses it is an httpx.ReadError (seen in CI, handoff load)
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                lifespan="on", ws="none", proxy_headers=False)
+                                lifespan="on", ws="none", proxy_headers=False,
+                                timeout_keep_alive=150)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
