@@ -198,7 +198,9 @@ def _render(doc: dict[str, Any], asked: list[str], today: str) -> str:
     shown = [a for a in asked if aspects.get(a)][:MAX_ASPECTS_FIRST]
     lines += [f"{aspect_label(a)}: {aspects[a]}" for a in shown]
     lines.append(active(doc["text"], today))
-    basis = _basis(doc.get("legal_basis") or [])
+    labels = doc.get("legal_basis") or []
+    ends = doc.get("legal_basis_until") or [""] * len(labels)
+    basis = _basis([label for label, end in zip(labels, ends) if not end or end >= today])
     if basis:
         lines.append(message("legal_basis", basis=basis))
     return "\n".join(lines)

@@ -142,6 +142,7 @@ def _collect(paths: IndexPaths) -> tuple[list[dict[str, Any]], list[dict[str, An
         docs.append({"id": entry.id, "kind": entry.kind, "topic": entry.topic,
                      "title": entry.title, "text": entry.answer, "aspects": entry.aspects,
                      "legal_basis": [b.label() for b in entry.legal_basis],
+                     "legal_basis_until": [b.valid_until for b in entry.legal_basis],
                      "source_title": entry.source_title, "source_ref": entry.source_ref,
                      "source_date": entry.source_date, "official_page": entry.official_page,
                      "verified": entry.verified, "tags": list(entry.tags),

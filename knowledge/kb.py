@@ -49,11 +49,14 @@ class KBError(ValueError):
 @dataclass(frozen=True)
 class LegalBasis:
     """One legal text an entry rests on: the document and the article; ``note``: what is not
-    checked yet ("số điều chưa xác minh"), for the audit and the review, never shown."""
+    checked yet ("số điều chưa xác minh"), for the audit and the review, never shown;
+    ``valid_until``: the last day it applies (a fee waiver's circular), after which the
+    answer no longer cites it."""
 
     doc: str
     article: str
     note: str = ""
+    valid_until: str = ""
 
     def label(self) -> str:
         """"Điều 24 Luật Căn cước số 26/2023/QH15"."""
@@ -136,8 +139,18 @@ def _legal_problems(item: dict[str, Any]) -> list[str]:
         return []
     if not isinstance(basis, list) or not basis:
         return ["no legal_basis (a document and an article)"]
-    return [f"legal_basis #{i + 1} needs doc and article" for i, b in enumerate(basis)
-            if not isinstance(b, dict) or not _text(b.get("doc")) or not _text(b.get("article"))]
+    problems = [f"legal_basis #{i + 1} needs doc and article" for i, b in enumerate(basis)
+                if not isinstance(b, dict) or not _text(b.get("doc"))
+                or not _text(b.get("article"))]
+    items = [b for b in basis if isinstance(b, dict)]
+    problems += [f"legal_basis #{i + 1}: valid_until must be a date" for i, b in enumerate(items)
+                 if b.get("valid_until") not in (None, "") and not _is_date(b.get("valid_until"))]
+    ends = [_iso(b.get("valid_until")) for b in items]
+    if items and all(ends) and not problems:
+        # the answer would be served after its last legal basis stopped applying
+        if not item.get("valid_until") or _iso(item.get("valid_until")) > max(ends):
+            problems.append(f"every legal basis ends by {max(ends)}, the entry does not")
+    return problems
 
 
 def _aspect_problems(item: dict[str, Any]) -> list[str]:
@@ -251,7 +264,7 @@ def _to_entry(name: str, item: dict[str, Any]) -> Entry:
         aspects={k: _text(v) for k, v in aspects.items() if k in ASPECTS and _text(v)},
         questions=tuple(_text(q) for q in item.get("questions") or [] if _text(q)),
         legal_basis=tuple(LegalBasis(_text(b.get("doc")), _text(b.get("article")),
-                                     _text(b.get("note")))
+                                     _text(b.get("note")), _iso(b.get("valid_until")))
                           for b in item.get("legal_basis") or [] if isinstance(b, dict)),
         source_title=_text(source.get("title")),
         source_ref=_text(source.get("ref")),

@@ -96,6 +96,23 @@ def test_the_answer_shows_the_sentence_that_holds_on_its_day(
         assert result.entry_id == "birth_registration_online", result.answer
         assert "không mất lệ phí" in result.answer and shown in result.answer
         assert hidden not in result.answer and "[[" not in result.answer
+        # the waiver's circular is cited while it applies, the permanent basis always
+        assert "Nghị định 63/2024/NĐ-CP" in result.answer
+        assert ("Thông tư 117/2026/TT-BTC" in result.answer) == (today <= "2027-02-28")
     finally:
         monkeypatch.undo()
         get_settings.cache_clear()
+
+
+def test_a_legal_basis_that_ends_needs_a_date_and_one_that_stays() -> None:
+    item = {"id": "e", "kind": "faq", "topic": "can_cuoc", "title": "Lệ phí cấp đổi thẻ",
+            "answer": "Lệ phí cấp đổi thẻ căn cước là 50.000 đồng, nộp khi làm thủ tục.",
+            "questions": ["lệ phí căn cước"] * 6, "source": {"title": "s", "ref": "r"},
+            "official_page": "p", "verified": "2026-12-01",
+            "legal_basis": [{"doc": "Thông tư 117/2026/TT-BTC", "article": "Điều 1",
+                             "valid_until": "2027-02-28"}]}
+    assert any("every legal basis ends by 2027-02-28" in p for p in entry_problems(item))
+    item["valid_until"], item["successor"] = "2027-02-28", "next"
+    assert not entry_problems(item)
+    item["legal_basis"][0]["valid_until"] = "28/02/2027"
+    assert any("valid_until must be a date" in p for p in entry_problems(item))
