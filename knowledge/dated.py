@@ -15,7 +15,7 @@ span (:func:`plain`): what a question finds does not change overnight.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 # "[[until 2027-02-28: …]]" / "[[from 2027-03-01: …]]"; the text holds no "[[" or "]]"
 SPAN = re.compile(r"\[\[(until|from) (\d{4}-\d{2}-\d{2}): ((?:(?!\[\[|\]\]).)+?)\]\]", re.S)
@@ -44,6 +44,20 @@ def active(text: str, today: str) -> str:
 def plain(text: str) -> str:
     """``text`` with every span's words and no marks (what the index reads)."""
     return SPAN.sub(lambda m: m.group(3), text) if "[[" in text else text
+
+
+def longest(text: str) -> str:
+    """The longest reading of ``text`` on any day (what a length limit must allow)."""
+    if "[[" not in text:
+        return text
+    days = {"0001-01-01", "9999-12-31"}
+    for kind, day, _ in spans(text):
+        try:
+            d = date.fromisoformat(day)
+        except ValueError:
+            continue
+        days |= {day, (d + timedelta(days=1 if kind == "until" else -1)).isoformat()}
+    return max((active(text, d) for d in days), key=lambda t: len(t.split()))
 
 
 def without_until(text: str) -> str:

@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from knowledge.dated import problems as dated_problems
-from knowledge.dated import plain, without_until
+from knowledge.dated import longest, without_until
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +196,7 @@ def entry_problems(item: Any) -> list[str]:
     # what is left of the answer on any day must still be an answer
     if answer and len(without_until(answer)) < MIN_ANSWER_CHARS:
         problems.append(f"answer shorter than {MIN_ANSWER_CHARS} characters")
-    if len(plain(answer).split()) > MAX_ANSWER_WORDS:
+    if len(longest(answer).split()) > MAX_ANSWER_WORDS:
         problems.append(f"answer longer than {MAX_ANSWER_WORDS} words")
     questions = item.get("questions")
     if not isinstance(questions, list) or len([q for q in questions if _text(q)]) < MIN_QUESTIONS:

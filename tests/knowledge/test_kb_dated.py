@@ -10,7 +10,7 @@ import pytest
 
 from knowledge import answer
 from knowledge.audit import audit
-from knowledge.dated import active, plain, problems, without_until
+from knowledge.dated import active, longest, plain, problems, without_until
 from knowledge.index import KnowledgeIndex
 from knowledge.kb import Entry, LegalBasis, entry_problems
 from troly06.config import get_settings
@@ -34,6 +34,9 @@ def test_a_span_is_shown_while_it_holds_and_its_marks_never() -> None:
 def test_the_index_reads_every_span_and_the_audit_none_of_the_until_ones() -> None:
     assert "miễn lệ phí" in plain(FEE) and "Từ 01/3/2027" in plain(FEE) and "[[" not in plain(FEE)
     assert "miễn" not in without_until(FEE) and "Từ 01/3/2027" in without_until(FEE)
+    # a length limit allows the longest day's reading, not every span at once
+    assert longest(FEE) == max(active(FEE, "2027-02-28"), active(FEE, "2027-03-01"), key=len)
+    assert len(longest(FEE)) < len(plain(FEE))
 
 
 def _entry(**kw: object) -> Entry:
