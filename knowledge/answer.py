@@ -200,7 +200,8 @@ def _render(doc: dict[str, Any], asked: list[str], today: str) -> str:
     lines.append(active(doc["text"], today))
     labels = doc.get("legal_basis") or []
     ends = doc.get("legal_basis_until") or [""] * len(labels)
-    basis = _basis([label for label, end in zip(labels, ends, strict=True) if not end or end >= today])
+    basis = _basis([label for label, end in zip(labels, ends, strict=True)
+                    if not end or end >= today])
     if basis:
         lines.append(message("legal_basis", basis=basis))
     return "\n".join(lines)

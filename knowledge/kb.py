@@ -25,8 +25,8 @@ from typing import Any
 
 import yaml
 
-from knowledge.dated import problems as dated_problems
 from knowledge.dated import longest, without_until
+from knowledge.dated import problems as dated_problems
 
 log = logging.getLogger(__name__)
 
