@@ -57,7 +57,8 @@ def longest(text: str) -> str:
         except ValueError:
             continue
         days |= {day, (d + timedelta(days=1 if kind == "until" else -1)).isoformat()}
-    return max((active(text, d) for d in days), key=lambda t: len(t.split()))
+    # most words, then most characters; days in order, so ties are decided the same each run
+    return max((active(text, d) for d in sorted(days)), key=lambda t: (len(t.split()), len(t)))
 
 
 def without_until(text: str) -> str:
