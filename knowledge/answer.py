@@ -146,12 +146,12 @@ def _asks_ahead(question: str, today: str) -> set[str]:
     return years
 
 
-def _hit(index: KnowledgeIndex, c: Candidate) -> Hit:
+def _hit(index: KnowledgeIndex, c: Candidate, today: str) -> Hit:
     d = index.docs[c.doc]
     meta = {k: d[k] for k in ("topic", "source_date", "verified", "valid_from", "valid_until",
                                "tags") if d.get(k)}
     return Hit(id=d["id"], kind=d.get("kind", "faq"), title=d["title"],
-               text=active(d["text"], _today()),
+               text=active(d["text"], today),
                score=c.probability, source_title=d["source_title"],
                source_ref=d["source_ref"], lexical=c.lexical, dense=c.dense, meta=meta)
 
@@ -176,8 +176,10 @@ def search(question: str, k: int = 5, components: Components = ALL_ON,
     """The ``k`` best entries for ``question`` (the index is loaded/built lazily)."""
     masked, _ = mask_and_find(question or "")
     index = index or get_index()
-    _, _, ranked = rank_question(index, strip_masks(masked), components, scoring or SCORING)
-    return [_hit(index, c) for c in ranked[:max(0, k)]]
+    today = _today()
+    _, _, ranked = rank_question(index, strip_masks(masked), components, scoring or SCORING,
+                                 today)
+    return [_hit(index, c, today) for c in ranked[:max(0, k)]]
 
 
 def _date_vi(iso: str) -> str:
@@ -378,7 +380,7 @@ def answer(question: str, components: Components = ALL_ON,
     today = _today()
     focus, allowed, ranked = rank_question(index, text, components, scoring, today)
     best = _confident(ranked, components, scoring)
-    hits = [_hit(index, c) for c in ranked[:5]]
+    hits = [_hit(index, c, today) for c in ranked[:5]]
     top = ranked[0].confidence if ranked else 0.0
     subs = (_sub_answers(index, focus, allowed, components, scoring, today)
             if components.focus and len(focus.parts) >= 2 else [])

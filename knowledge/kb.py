@@ -142,14 +142,15 @@ def _legal_problems(item: dict[str, Any]) -> list[str]:
     problems = [f"legal_basis #{i + 1} needs doc and article" for i, b in enumerate(basis)
                 if not isinstance(b, dict) or not _text(b.get("doc"))
                 or not _text(b.get("article"))]
-    items = [b for b in basis if isinstance(b, dict)]
-    problems += [f"legal_basis #{i + 1}: valid_until must be a date" for i, b in enumerate(items)
-                 if b.get("valid_until") not in (None, "") and not _is_date(b.get("valid_until"))]
-    ends = [_iso(b.get("valid_until")) for b in items]
-    if items and all(ends) and not problems:
-        # the answer would be served after its last legal basis stopped applying
-        if not item.get("valid_until") or _iso(item.get("valid_until")) > max(ends):
-            problems.append(f"every legal basis ends by {max(ends)}, the entry does not")
+    problems += [f"legal_basis #{i + 1}: valid_until must be a date" for i, b in enumerate(basis)
+                 if isinstance(b, dict) and b.get("valid_until") not in (None, "")
+                 and not _is_date(b.get("valid_until"))]
+    if problems:
+        return problems
+    ends = [_iso(b.get("valid_until")) for b in basis]
+    # the answer would be served after its last legal basis stopped applying
+    if all(ends) and (not item.get("valid_until") or _iso(item.get("valid_until")) > max(ends)):
+        problems.append(f"every legal basis ends by {max(ends)}, the entry does not")
     return problems
 
 
@@ -211,18 +212,15 @@ def entry_problems(item: Any) -> list[str]:
     if tags is not None and not isinstance(tags, list):
         problems.append("tags must be a list")
     problems += _legal_problems(item) + _aspect_problems(item) + _date_problems(item)
-    texts = [_text(item.get("title")), answer]
-    texts += [_text(q) for q in questions] if isinstance(questions, list) else []
-    texts += [_text(v) for v in (item.get("aspects") or {}).values()] \
-        if isinstance(item.get("aspects"), dict) else []
-    problems += [f"text not NFC: {t[:40]!r}" for t in texts
-                 if t != unicodedata.normalize("NFC", t)]
     # dated spans belong in the answer and the aspects; a title or a question is read as is
-    shown = [answer] + [_text(v) for v in (item.get("aspects") or {}).values()] \
-        if isinstance(item.get("aspects"), dict) else [answer]
-    problems += [p for t in shown for p in dated_problems(t)]
     read_as_is = [_text(item.get("title"))]
     read_as_is += [_text(q) for q in questions] if isinstance(questions, list) else []
+    shown = [answer]
+    shown += [_text(v) for v in (item.get("aspects") or {}).values()] \
+        if isinstance(item.get("aspects"), dict) else []
+    problems += [f"text not NFC: {t[:40]!r}" for t in read_as_is + shown
+                 if t != unicodedata.normalize("NFC", t)]
+    problems += [p for t in shown for p in dated_problems(t)]
     problems += [f"dated span outside the answer and aspects: {t[:40]!r}"
                  for t in read_as_is if "[[" in t]
     return problems
