@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from knowledge.dated import active
+from knowledge.dated import active, current
 from knowledge.fit import fit_text
 from knowledge.focus import Focus, find_focus
 from knowledge.index import KnowledgeIndex, get_index
@@ -209,6 +209,13 @@ def _render(doc: dict[str, Any], asked: list[str], today: str) -> str:
     return "\n".join(lines)
 
 
+def _spans_now(doc: dict[str, Any], today: str) -> tuple[str, ...]:
+    """The dated spans of ``doc``'s answer and aspects that hold at ``today``: what applies
+    now, kept longest when the reply is shortened to one message."""
+    texts = [doc["text"], *(doc.get("aspects") or {}).values()]
+    return tuple(t for text in texts for t in current(text, today))
+
+
 def _basis(labels: list[str]) -> str:
     """Up to ``MAX_BASIS`` legal-basis labels within ``MAX_BASIS_CHARS``, the first always.
 
@@ -245,28 +252,31 @@ def _basis_prefix() -> str:
     return message("legal_basis", basis="\0").split("\0")[0]
 
 
-def _fitted(text: str, sources: list[dict[str, str]], note: str) -> str:
+def _fitted(text: str, sources: list[dict[str, str]], note: str,
+            protect: tuple[str, ...] = ()) -> str:
     """``text`` shortened so that it, its sources line and ``note`` fit one chat message
-    (``reply_max_chars``); the legal-basis line is kept (:mod:`knowledge.fit`)."""
+    (``reply_max_chars``); the legal-basis line is kept, the ``protect`` sentences are
+    dropped last (:mod:`knowledge.fit`)."""
     from troly06.config import get_settings
 
     limit = get_settings().reply_max_chars
-    return fit_text(text, max(_room(sources, note), limit // 2), keep=(_basis_prefix(),))
+    return fit_text(text, max(_room(sources, note), limit // 2), keep=(_basis_prefix(),),
+                    protect=protect)
 
 
-def several_reply(parts: list[tuple[str, dict[str, str]]], note: str
-                  ) -> tuple[str, list[dict[str, str]]] | None:
+def several_reply(parts: list[tuple[str, dict[str, str]]], note: str,
+                  protect: tuple[str, ...] = ()) -> tuple[str, list[dict[str, str]]] | None:
     """One message answering sub-questions in turn, from ``(rendered answer, source)`` pairs:
     each answer shortened to its share, and the last ones left out when even their first
     sentences and legal bases do not fit with every source (a citizen gets fewer answers
     whole rather than a message split from its sources). Returns the text and its sources;
-    None when not even two fit."""
+    None when not even two fit. ``protect``: sentences dropped last (:func:`_fitted`)."""
     while len(parts) >= 2:
         sources = [src for _, src in parts]
         head = message("several", n=len(parts))
         room = _room(sources, note) - len(head) - len("\n\n")
         share = room // len(parts) - len("\n\n") - len(f"{len(parts)}. ")
-        body = "\n\n".join(f"{n}. {fit_text(t, share, keep=(_basis_prefix(),))}"
+        body = "\n\n".join(f"{n}. {fit_text(t, share, (_basis_prefix(),), protect)}"
                             for n, (t, _) in enumerate(parts, 1))
         if len(body) <= room:
             return f"{head}\n\n{body}", sources
@@ -384,7 +394,8 @@ def answer(question: str, components: Components = ALL_ON,
     top = ranked[0].confidence if ranked else 0.0
     subs = (_sub_answers(index, focus, allowed, components, scoring, today)
             if components.focus and len(focus.parts) >= 2 else [])
-    several = (several_reply([(t, _source(index.docs[c.doc])) for c, t in subs], note)
+    protect = tuple(t for c, _ in subs for t in _spans_now(index.docs[c.doc], today))
+    several = (several_reply([(t, _source(index.docs[c.doc])) for c, t in subs], note, protect)
                if len(subs) >= 2 else None)
     if several is not None:
         text, sources = several
@@ -402,8 +413,8 @@ def answer(question: str, components: Components = ALL_ON,
         doc = index.docs[sub.doc]
         log.info("answered sub-question with %s (score %.3f)", doc["id"], sub.confidence)
         sources = [_source(doc)]
-        return Answer(_fitted(text, sources, note) + note, sources, sub.confidence, doc["id"],
-                      "answered", hits)
+        return Answer(_fitted(text, sources, note, _spans_now(doc, today)) + note, sources,
+                      sub.confidence, doc["id"], "answered", hits)
     if best is None:
         log.info("not sure (score %.3f)", top)
         offered = suggestions(index, ranked)
@@ -415,5 +426,6 @@ def answer(question: str, components: Components = ALL_ON,
                       "refused", hits)
     log.info("answered %s (score %.3f)", doc["id"], best.confidence)
     sources = [_source(doc)]
-    text = _fitted(_render(doc, asked_aspects(focus.main), today), sources, note)
+    text = _fitted(_render(doc, asked_aspects(focus.main), today), sources, note,
+                   _spans_now(doc, today))
     return Answer(text + note, sources, best.confidence, doc["id"], "answered", hits)

@@ -41,6 +41,12 @@ def active(text: str, today: str) -> str:
                           text))
 
 
+def current(text: str, today: str) -> list[str]:
+    """The texts of the spans of ``text`` that hold at ``today``, as :func:`active` shows them
+    (what :func:`knowledge.fit.fit_text` drops last)."""
+    return [_tidy(t) for kind, day, t in spans(text) if holds(kind, day, today)]
+
+
 def plain(text: str) -> str:
     """``text`` with every span's words and no marks (what the index reads)."""
     return SPAN.sub(lambda m: m.group(3), text) if "[[" in text else text

@@ -5,25 +5,45 @@ characters); otherwise the channel splits it and the source arrives apart from t
 not in the first message at all. Rather than cut the tail (which holds the legal basis), the
 longest line is shortened one sentence at a time from its end, and the legal-basis line one
 document at a time, until the whole fits. The first sentence of each line stays, so the asked
-aspect, the opening of the answer and one legal basis always remain.
+aspect, the opening of the answer and one legal basis always remain. Sentences in ``protect``
+(the dated spans that hold today, :mod:`knowledge.dated`) go last: they usually sit at a
+line's end ("Từ 01/3/2027, …") and say what applies now, unlike the sentences before them.
 """
 
 from __future__ import annotations
 
 import re
 
-ELLIPSIS = " (…)"
+GAP = "(…)"
+ELLIPSIS = " " + GAP
 MIN_CUT = 80  # a line cut mid-sentence keeps at least this much, even over the budget
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZĐÀ-Ỹ0-9“\"(])")
 
 
-def _shorter(line: str) -> str | None:
-    """``line`` without its last sentence; None when it has only one."""
-    body = line[:-len(ELLIPSIS)] if line.endswith(ELLIPSIS) else line
-    cuts = [m.start() for m in _SENTENCE_END.finditer(body)]
-    if not cuts:
+def _sentences(line: str) -> list[str]:
+    """``line`` split into sentences, a gap mark "(…)" being one of its own."""
+    out: list[str] = []
+    for part in _SENTENCE_END.split(line):
+        while part.startswith(GAP + " "):  # "(…) Next sentence.": no sentence end after ")"
+            out.append(GAP)
+            part = part[len(GAP) + 1:]
+        out.append(part)
+    return out
+
+
+def _shorter(line: str, protect: tuple[str, ...] = ()) -> str | None:
+    """``line`` without one sentence: the last one not in ``protect``, else the last one;
+    a dropped sentence leaves a gap mark "(…)". None when only the first one is left."""
+    parts = _sentences(line)
+    droppable = [i for i in range(1, len(parts)) if parts[i] != GAP]
+    if not droppable:
         return None
-    return body[:cuts[-1]].rstrip() + ELLIPSIS
+    i = next((k for k in reversed(droppable)
+              if not (len(parts[k]) >= 12 and any(parts[k] in p for p in protect))),
+             droppable[-1])
+    parts[i] = GAP
+    kept = [p for k, p in enumerate(parts) if not (p == GAP and k and parts[k - 1] == GAP)]
+    return " ".join(kept)
 
 
 def _hard_cut(line: str, size: int) -> str:
@@ -33,12 +53,14 @@ def _hard_cut(line: str, size: int) -> str:
     return line[:cut if cut > room // 2 else room].rstrip() + ELLIPSIS
 
 
-def fit_text(text: str, budget: int, keep: tuple[str, ...] = ()) -> str:
+def fit_text(text: str, budget: int, keep: tuple[str, ...] = (),
+             protect: tuple[str, ...] = ()) -> str:
     """``text`` shortened to at most ``budget`` characters (unchanged when it already fits).
 
     Lines starting with one of ``keep`` (e.g. "Căn cứ:") are never shortened; when even the
     first sentences and the kept lines do not fit, the longest other line is cut at a word, to
-    no less than ``MIN_CUT`` characters (the result may then stay over the budget).
+    no less than ``MIN_CUT`` characters (the result may then stay over the budget). Sentences
+    inside one of ``protect`` are dropped only when a line has no other one left to drop.
     """
     if len(text) <= budget:
         return text
@@ -49,7 +71,7 @@ def fit_text(text: str, budget: int, keep: tuple[str, ...] = ()) -> str:
         if not open_:
             break
         i = max(open_, key=lambda k: len(lines[k]))
-        shorter = _shorter(lines[i])
+        shorter = _shorter(lines[i], protect)
         if shorter is None:
             stuck.add(i)
         else:

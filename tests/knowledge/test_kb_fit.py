@@ -24,6 +24,24 @@ def test_the_longest_line_loses_whole_sentences_from_its_end() -> None:
     assert "Câu thứ 29" not in body
 
 
+def test_a_sentence_that_holds_today_is_dropped_after_the_others() -> None:
+    """A dated span at a line's end ("Từ 01/3/2027, …") says what applies now: the sentences
+    before it go first, and their gap is marked where they were."""
+    new_rule = "Từ 01/3/2027, Ủy ban nhân dân cấp xã tự đăng ký khai tử theo dữ liệu bệnh viện."
+    line = f"{BODY} {new_rule}"
+    kept = fit_text(f"{line}\n{BASIS}", 600, keep=("Căn cứ:",), protect=(new_rule,))
+    body, basis = kept.split("\n")
+    assert len(kept) <= 600 and basis == BASIS
+    assert body.startswith("Câu thứ 1 nói") and body.endswith("thủ tục. (…) " + new_rule)
+    assert body.count("(…)") == 1  # consecutive gaps are marked once
+    plain = fit_text(f"{line}\n{BASIS}", 600, keep=("Căn cứ:",))
+    assert new_rule not in plain and plain.split("\n")[0].endswith(ELLIPSIS)
+    # when nothing else is left to drop, the protected sentence goes too
+    tight = fit_text(f"Câu đầu tiên của câu trả lời. {new_rule}\n{BASIS}", 120,
+                     keep=("Căn cứ:",), protect=(new_rule,))
+    assert new_rule not in tight and tight.startswith("Câu đầu tiên của câu trả lời." + ELLIPSIS)
+
+
 def test_a_kept_line_is_never_shortened() -> None:
     long_basis = "Căn cứ: " + " ".join(f"Điều {n}. Luật A." for n in range(40))
     out = fit_text(f"{ASPECT}\n{BODY}\n{long_basis}", 300, keep=("Căn cứ:",))
