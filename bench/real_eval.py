@@ -53,8 +53,12 @@ class Reply:
     entry_id: str = ""
 
 
+SPLITS = ("dev", "heldout", "fresh")
+
+
 def load(path: Path = REAL, split: str = "heldout") -> list[dict]:
-    """Rows of the eval (``split`` dev | heldout | all)."""
+    """Rows of the eval (``split`` dev | heldout | fresh | all; ``fresh``: a batch collected
+    after the held-out half was last scored, kept apart from it)."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip()]
     return [r for r in rows if split == "all" or r.get("split") == split]
@@ -182,8 +186,9 @@ PARTS = REAL.parent / "real_questions_parts"
 
 def assemble(out: Path = REAL) -> int:
     """Rebuild the eval from ``real_questions_parts/*.jsonl``: rows already in the eval keep
-    their split; a new row collected for one side keeps its ``split``; other new rows
-    alternate dev / held-out within their topic (the smaller first)."""
+    their split; a new row collected for one side (or as a ``fresh`` batch) keeps its
+    ``split``; other new rows alternate dev / held-out within their topic (the smaller
+    first)."""
     old = {r["id"]: r for r in load(out, "all")} if out.is_file() else {}
     rows: list[dict] = []
     seen: set[str] = set()
@@ -205,7 +210,7 @@ def assemble(out: Path = REAL) -> int:
                 r["seen_in_dev"] = old[r["id"]]["seen_in_dev"]
             counts[(r["topic"], r["split"])] += 1
     for r in sorted((r for r in rows if r["id"] not in old), key=lambda r: r["id"]):
-        if r.get("split") in ("dev", "heldout"):  # a batch collected for one side
+        if r.get("split") in SPLITS:  # a batch collected for one side
             counts[(r["topic"], r["split"])] += 1
             continue
         dev, held = counts[(r["topic"], "dev")], counts[(r["topic"], "heldout")]

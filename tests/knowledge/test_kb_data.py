@@ -86,7 +86,7 @@ def test_real_question_eval_shape() -> None:
     assert len(rows) >= 250
     assert len({r["id"] for r in rows}) == len(rows)
     for r in rows:
-        assert r["url"].startswith("http") and r["split"] in ("dev", "heldout"), r["id"]
+        assert r["url"].startswith("http") and r["split"] in ("dev", "heldout", "fresh"), r["id"]
         assert r["key_facts"] if r["in_scope"] else r["right_body"], r["id"]
     held = [r for r in rows if r["split"] == "heldout"]
     assert abs(len(held) - len(rows) / 2) <= len(rows) * 0.1
