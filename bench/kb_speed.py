@@ -7,7 +7,8 @@
   index (every unit embedded) and once reusing the previous embeddings;
 * search: ``knowledge.search`` p50/p95 over the generated eval's questions and over the real
   dev questions, model loaded and every entry's terms gathered (the action server's warm-up);
-* encoder: the e5 query encoder alone at 16, 32 and 48 tokens (p50), to compare machines.
+* encoder: the e5 query encoder alone at 16, 32 and 48 tokens (p50), to compare machines;
+* CPU steal: the share of CPU time a shared virtual machine lost to other guests meanwhile.
 
     .venv/bin/python bench/kb_speed.py [--runs 7] [--json results/kb_speed.json]
 """
@@ -89,6 +90,24 @@ def _search_ms() -> dict[str, dict[str, float]]:
             "real_dev": _percentiles(index, real)}
 
 
+def _cpu_times() -> list[int] | None:
+    """The machine's CPU counters (``/proc/stat``), None where there are none."""
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            return [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+
+
+def _steal_percent(before: list[int] | None, after: list[int] | None) -> float | None:
+    """Share of CPU time the hypervisor gave to other guests between two readings (the 8th
+    counter): on a shared virtual machine the same code runs slower while it is high."""
+    if not before or not after or len(before) < 8 or len(after) < 8:
+        return None
+    total = sum(after) - sum(before)
+    return round(100.0 * (after[7] - before[7]) / total, 1) if total > 0 else None
+
+
 def _encoder_ms(runs: int = 30) -> dict[str, float]:
     """p50 of the e5 query encoder alone on a question cut to 16, 32 and 48 tokens: the part
     of a search that depends on the machine, to compare one measurement with another."""
@@ -124,12 +143,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
     subprocess.run(CLI + ["kb", "build"], check=True, capture_output=True)
+    start = _cpu_times()
     cold = _cold(args.runs)
     figures = {"cold_ask_s": {"p50": round(statistics.median(cold), 2),
                               "max": round(max(cold), 2), "runs": args.runs},
                "build_s": _build_seconds(), "search_ms": _search_ms(),
                "encoder_ms": _encoder_ms(),
-               "load_average": round(os.getloadavg()[0], 1), "cpus": os.cpu_count()}
+               "load_average": round(os.getloadavg()[0], 1), "cpus": os.cpu_count(),
+               "cpu_steal_percent": _steal_percent(start, _cpu_times())}
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
