@@ -397,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
                          "(with --real: each question's candidate answers without a verdict)")
     ap.add_argument("--passes", type=int, default=1,
                     help="time each question N times and keep its fastest run (default 1)")
-    ap.add_argument("--real", choices=("dev", "heldout", "fresh", "all"),
+    ap.add_argument("--real", choices=(*real_eval.SPLITS, "all"),
                     help="score the real-question eval instead (key facts, per topic group)")
     ap.add_argument("--cv", action="store_true",
                     help="with --real dev: score each fifth of the dev half with a reranker "

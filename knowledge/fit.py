@@ -17,6 +17,8 @@ import re
 GAP = "(…)"
 ELLIPSIS = " " + GAP
 MIN_CUT = 80  # a line cut mid-sentence keeps at least this much, even over the budget
+# a shorter fragment ("1.", "(…)") is found inside almost any protected text by chance
+MIN_PROTECTED = 12
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZĐÀ-Ỹ0-9“\"(])")
 
 
@@ -39,7 +41,7 @@ def _shorter(line: str, protect: tuple[str, ...] = ()) -> str | None:
     if not droppable:
         return None
     i = next((k for k in reversed(droppable)
-              if not (len(parts[k]) >= 12 and any(parts[k] in p for p in protect))),
+              if not (len(parts[k]) >= MIN_PROTECTED and any(parts[k] in p for p in protect))),
              droppable[-1])
     parts[i] = GAP
     kept = [p for k, p in enumerate(parts) if not (p == GAP and k and parts[k - 1] == GAP)]
