@@ -11,8 +11,15 @@ and "làm căn cước ở đâu" meet. Optional underthesea word segmentation i
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import re
+import sys
+import threading
+import types
 import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
 
 from troly06.vitext import (
     ABBREVIATIONS_FILE,
@@ -37,11 +44,45 @@ def load_abbreviations(path: str | None = None) -> dict[str, str]:
     return abbreviations(path)
 
 
+_IMPORT_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _text_normalizer() -> Callable[[str], str] | None:
+    """underthesea's own ``text_normalize``, imported without the package's ``__init__``.
+
+    ``import underthesea`` loads every pipeline it has (NER, chunking, POS, classifiers,
+    an agent...): ~0.3 s, a quarter of a cold ``troly06 ask``, for one function that needs
+    none of them. The submodule is imported under a bare stand-in for the package (its
+    ``__path__`` only) that is removed again, so a later ``import underthesea`` elsewhere
+    runs the real ``__init__`` and finds this same submodule (tests check both agree).
+    """
+    with _IMPORT_LOCK:
+        if "underthesea" in sys.modules:  # already imported whole: use it
+            try:
+                return importlib.import_module("underthesea").text_normalize  # type: ignore[no-any-return]
+            except (ImportError, AttributeError):  # pragma: no cover
+                return None
+        spec = importlib.util.find_spec("underthesea")
+        if spec is None or not spec.submodule_search_locations:  # pragma: no cover
+            return None
+        stand_in = types.ModuleType("underthesea")
+        stand_in.__path__ = list(spec.submodule_search_locations)
+        sys.modules["underthesea"] = stand_in
+        try:
+            module = importlib.import_module("underthesea.pipeline.text_normalize")
+        except ImportError:  # pragma: no cover - underthesea is a hard dependency
+            return None
+        finally:
+            if sys.modules.get("underthesea") is stand_in:
+                del sys.modules["underthesea"]
+        return module.text_normalize  # type: ignore[no-any-return]
+
+
 def _tone_normalize(text: str) -> str:
     """Old/new tone-mark placement, as underthesea's ``text_normalize`` does."""
-    try:
-        from underthesea import text_normalize
-    except ImportError:  # pragma: no cover - underthesea is a hard dependency
+    text_normalize = _text_normalizer()
+    if text_normalize is None:  # pragma: no cover
         return text
     try:
         return str(text_normalize(text))

@@ -17,7 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 from knowledge.focus import Focus
 from knowledge.fusion import calibrate_array
@@ -25,6 +24,7 @@ from knowledge.index import KnowledgeIndex
 from knowledge.lexical import TermStats, term_grams
 from knowledge.normalize import fold_normalized, folded_words, normalize
 from knowledge.reranker import Reranker, get_reranker, load_reranker
+from troly06.yamlfile import load_yaml
 
 ASPECTS_FILE = Path(__file__).resolve().parent / "aspects.yaml"
 FIRST_STAGE = 12  # candidates kept per query for the reranker
@@ -83,7 +83,7 @@ class Candidate:
 
 @lru_cache(maxsize=1)
 def _aspect_cues() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
-    data = yaml.safe_load(ASPECTS_FILE.read_text(encoding="utf-8")) or {}
+    data = load_yaml(ASPECTS_FILE.read_text(encoding="utf-8")) or {}
     cues = {k: tuple(folded_words(str(c)).strip() for c in v)
             for k, v in (data.get("cues") or {}).items()}
     return cues, dict(data.get("labels") or {})

@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from stats.textnorm import fold, nfc
+from troly06.yamlfile import load_yaml
 
 CATALOGUE_PATH = Path(__file__).with_name("indicators.yaml")
 
@@ -133,7 +132,7 @@ def _indicator(raw: dict) -> Indicator:
 @lru_cache
 def load_catalogue(path: str | None = None) -> Catalogue:
     """Load and compile the catalogue (cached)."""
-    data = yaml.safe_load(Path(path or CATALOGUE_PATH).read_text(encoding="utf-8"))
+    data = load_yaml(Path(path or CATALOGUE_PATH).read_text(encoding="utf-8"))
     indicators = tuple(_indicator(raw) for raw in data["indicators"])
     cat = Catalogue(
         indicators=indicators,

@@ -11,10 +11,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-
 from stats import units as admin
 from stats.textnorm import fold, locality_key, nfc
+from troly06.yamlfile import load_yaml
 
 LEVEL_WORDS = {"thanh pho": "thành phố", "tp": "thành phố", "thi xa": "thị xã",
                "tx": "thị xã", "huyen": "huyện", "quan": "quận", "tinh": "tỉnh",
@@ -74,7 +73,7 @@ def _split_level(text: str) -> tuple[str | None, str]:
 @lru_cache(maxsize=1)
 def home_provinces() -> tuple[str, ...]:
     """Provinces that settle a tie nothing else does (``stats/units.yaml``)."""
-    data = yaml.safe_load(Path(__file__).with_name("units.yaml").read_text("utf-8")) or {}
+    data = load_yaml(Path(__file__).with_name("units.yaml").read_text("utf-8")) or {}
     return tuple(nfc(str(p)) for p in data.get("home_provinces") or ())
 
 

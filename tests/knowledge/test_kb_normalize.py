@@ -68,3 +68,29 @@ def test_word_segmentation_is_optional() -> None:
     segmented = segment_words(text)
     assert "_" in segmented
     assert segmented.replace("_", " ") == text
+
+
+def test_tone_normaliser_is_underthesea_s_own_without_its_package_import() -> None:
+    # In a fresh interpreter: normalising must not import all of underthesea (a quarter of
+    # a cold ``troly06 ask``), must leave no stand-in behind, and must give what the real
+    # package gives once it is imported in the same process.
+    import subprocess
+    import sys
+
+    script = r"""
+import sys
+from knowledge.normalize import normalize
+texts = ["Ủy ban hoà giải thuý khoẻ", "phí 100k.", "Quý khách ơi, làm CCCD ở đâu?!", "xoà"]
+ours = [normalize(t) for t in texts]
+assert "underthesea" not in sys.modules, "the stand-in package was left in sys.modules"
+assert "underthesea.pipeline.ner" not in sys.modules, "underthesea was imported whole"
+import underthesea
+assert hasattr(underthesea, "word_tokenize") and hasattr(underthesea, "ner")
+from knowledge.normalize import _text_normalizer
+assert _text_normalizer() is underthesea.text_normalize
+print(ours == [normalize(t) for t in texts], ours[0], underthesea.text_normalize("hoà"))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "ủy", "ban", "hòa", "giải", "thúy", "khỏe", "hòa"]
