@@ -130,7 +130,8 @@ def fold(text: str, segment: bool = False) -> str:
 def segment_words(text: str) -> str:
     """Join multi-syllable words with "_" using underthesea ("căn cước" -> "căn_cước")."""
     try:
-        from underthesea import word_tokenize
+        with _IMPORT_LOCK:  # never while _text_normalizer's stand-in is in sys.modules
+            from underthesea import word_tokenize
     except ImportError:  # pragma: no cover
         return text
     try:
