@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import latest_text
 from actions.knowledge_search import ask_knowledge, send_answer
 from troly06.wording import buttons, say
-from troly06.yamlfile import load_yaml
+from troly06.yamlfile import read_yaml
 
 HANDOFF_FILE = Path(__file__).with_name("data") / "handoff.yaml"
 # A request for a person is short ("cho tôi gặp cán bộ", "mình muốn nói chuyện với người
@@ -27,7 +27,7 @@ LONG_MESSAGE_WORDS = 25
 @lru_cache(maxsize=1)
 def handoff_text(path: str = str(HANDOFF_FILE)) -> str:
     """The contact message built from the handoff YAML (read once)."""
-    data = load_yaml(Path(path).read_text(encoding="utf-8")) or {}
+    data = read_yaml(Path(path)) or {}
     lines = [data.get("intro", "").strip()]
     lines += [f"• {c['name']}: {c['how']}" for c in data.get("contacts", [])]
     if data.get("outro"):

@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.nlu.vi_text import normalize_text  # noqa: E402
 from devtools.train import content_hash  # noqa: E402
+from troly06.yamlfile import read_yaml  # noqa: E402
 
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 RESULTS = ROOT / "results"
@@ -47,7 +48,7 @@ def load_nlu(folder: Path) -> tuple[dict[str, list[str]], list[dict]]:
     intents: dict[str, list[str]] = defaultdict(list)
     others: list[dict] = []
     for path in sorted(folder.glob("*.yml")):
-        for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+        for item in (read_yaml(path) or {}).get("nlu", []):
             if "intent" in item:
                 intents[item["intent"]] += [line[2:].strip() for line in
                                             item["examples"].splitlines() if line.strip()]

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from handoff.db import aware, engine, now
 from handoff.models import Proposal
 from knowledge.kb import entry_problems, read_raw
-from troly06.yamlfile import load_yaml
+from troly06.yamlfile import read_yaml
 
 PUBLISHED_FILE = "console_published.yaml"
 FIELDS = ("id", "kind", "topic", "title", "answer", "aspects", "questions", "legal_basis",
@@ -148,7 +148,7 @@ def write_entry(path: Path, entry: dict[str, Any]) -> None:
     """Add or replace ``entry`` in the YAML file at ``path`` (atomic rename)."""
     entries: list[dict[str, Any]] = []
     if path.exists():
-        data = load_yaml(path.read_text(encoding="utf-8")) or {}
+        data = read_yaml(path) or {}
         entries = [e for e in data.get("entries", []) if e.get("id") != entry["id"]]
     entries.append(entry)
     text = ("# Entries published from the operator console after a second person's review\n"

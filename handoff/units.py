@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from troly06.yamlfile import load_yaml
+from troly06.yamlfile import read_yaml
 
 
 def fold(text: str) -> str:
@@ -55,7 +55,7 @@ class HandoffConfig:
 @lru_cache(maxsize=4)
 def load_config(path: str) -> HandoffConfig:
     """Read and check the handoff file (cached per path)."""
-    data = load_yaml(Path(path).read_text(encoding="utf-8")) or {}
+    data = read_yaml(Path(path)) or {}
     units = tuple(Unit(str(u["id"]), str(u["name"]), tuple(str(p) for p in u.get("places", [])))
                   for u in data.get("units", []))
     if not units:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from knowledge.normalize import strip_diacritics
-from troly06.yamlfile import load_yaml
+from troly06.yamlfile import read_yaml
 
 CUES_FILE = Path(__file__).resolve().parent / "focus.yaml"
 MAX_SUBQUESTIONS = 3
@@ -62,7 +62,7 @@ def _tokens(text: str) -> tuple[list[str], list[str], list[int], bool]:
 @lru_cache(maxsize=1)
 def _cues() -> dict[str, dict[str, tuple[_Cue, ...]]]:
     """Each cue list of ``focus.yaml``, indexed by the cue's first folded word."""
-    data = load_yaml(CUES_FILE.read_text(encoding="utf-8")) or {}
+    data = read_yaml(CUES_FILE) or {}
     out: dict[str, dict[str, tuple[_Cue, ...]]] = {}
     for key, values in data.items():
         by_first: dict[str, list[_Cue]] = {}

@@ -27,7 +27,7 @@ import yaml
 
 from knowledge.dated import longest, without_until
 from knowledge.dated import problems as dated_problems
-from troly06.yamlfile import load_yaml
+from troly06.yamlfile import read_yaml
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ def read_raw(kb_dir: Path) -> list[tuple[str, dict[str, Any]]]:
     out: list[tuple[str, dict[str, Any]]] = []
     for path in kb_files(kb_dir):
         try:
-            data = load_yaml(path.read_text(encoding="utf-8"))
+            data = read_yaml(path)
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise KBError(f"{path.name}: invalid YAML: {exc}") from exc
         if data is None:

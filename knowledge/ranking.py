@@ -24,7 +24,7 @@ from knowledge.index import KnowledgeIndex
 from knowledge.lexical import TermStats, term_grams
 from knowledge.normalize import fold_normalized, folded_words, normalize
 from knowledge.reranker import Reranker, get_reranker, load_reranker
-from troly06.yamlfile import load_yaml
+from troly06.yamlfile import read_yaml
 
 ASPECTS_FILE = Path(__file__).resolve().parent / "aspects.yaml"
 FIRST_STAGE = 12  # candidates kept per query for the reranker
@@ -83,7 +83,7 @@ class Candidate:
 
 @lru_cache(maxsize=1)
 def _aspect_cues() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
-    data = load_yaml(ASPECTS_FILE.read_text(encoding="utf-8")) or {}
+    data = read_yaml(ASPECTS_FILE) or {}
     cues = {k: tuple(folded_words(str(c)).strip() for c in v)
             for k, v in (data.get("cues") or {}).items()}
     return cues, dict(data.get("labels") or {})

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from stats.textnorm import fold, nfc
-from troly06.yamlfile import load_yaml
+from troly06.yamlfile import read_yaml
 
 CATALOGUE_PATH = Path(__file__).with_name("indicators.yaml")
 
@@ -132,7 +132,7 @@ def _indicator(raw: dict) -> Indicator:
 @lru_cache
 def load_catalogue(path: str | None = None) -> Catalogue:
     """Load and compile the catalogue (cached)."""
-    data = load_yaml(Path(path or CATALOGUE_PATH).read_text(encoding="utf-8"))
+    data = read_yaml(Path(path or CATALOGUE_PATH))
     indicators = tuple(_indicator(raw) for raw in data["indicators"])
     cat = Catalogue(
         indicators=indicators,

@@ -16,7 +16,7 @@ import yaml
 from stats import units as admin
 from stats.scope_units import Unit, resolve_unit
 from stats.textnorm import locality_key, nfc
-from troly06.yamlfile import load_yaml
+from troly06.yamlfile import read_yaml
 
 CHANNELS = ("telegram", "zalo", "api")
 MIN_KEY_CHARS = 32
@@ -151,7 +151,7 @@ class OfficialStore:
         if not path.exists():
             return cls([])
         try:
-            data = load_yaml(path.read_text(encoding="utf-8")) or {}
+            data = read_yaml(path) or {}
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise OfficialsFileError(f"{path}: invalid YAML: {exc}") from exc
         if not isinstance(data, dict) or not isinstance(data.get("officials") or [], list):

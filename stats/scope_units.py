@@ -13,7 +13,7 @@ from typing import Literal
 
 from stats import units as admin
 from stats.textnorm import fold, locality_key, nfc
-from troly06.yamlfile import load_yaml
+from troly06.yamlfile import read_yaml
 
 LEVEL_WORDS = {"thanh pho": "thành phố", "tp": "thành phố", "thi xa": "thị xã",
                "tx": "thị xã", "huyen": "huyện", "quan": "quận", "tinh": "tỉnh",
@@ -73,7 +73,7 @@ def _split_level(text: str) -> tuple[str | None, str]:
 @lru_cache(maxsize=1)
 def home_provinces() -> tuple[str, ...]:
     """Provinces that settle a tie nothing else does (``stats/units.yaml``)."""
-    data = load_yaml(Path(__file__).with_name("units.yaml").read_text("utf-8")) or {}
+    data = read_yaml(Path(__file__).with_name("units.yaml")) or {}
     return tuple(nfc(str(p)) for p in data.get("home_provinces") or ())
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from troly06.yamlfile import load_yaml
+from troly06.yamlfile import read_yaml
 
 COMMANDS_FILE = Path(__file__).resolve().parent / "commands.yaml"
 _COMMAND_RE = re.compile(r"^\s*/(\w+)(?:@\w+)?\s*(.*)$", re.DOTALL)
@@ -42,7 +42,7 @@ class Command:
 @lru_cache(maxsize=1)
 def commands() -> tuple[Command, ...]:
     """Every command, in the order channels advertise them."""
-    data = load_yaml(COMMANDS_FILE.read_text(encoding="utf-8")) or {}
+    data = read_yaml(COMMANDS_FILE) or {}
     found = []
     for raw in data.get("commands") or []:
         audience = str(raw.get("for") or "citizen")

@@ -21,7 +21,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from troly06.yamlfile import load_yaml
+from troly06.yamlfile import read_yaml
 
 ABBREVIATIONS_FILE = Path(__file__).resolve().parent / "vi_abbreviations.yaml"
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -78,7 +78,7 @@ def folded_words(text: str) -> str:
 def abbreviations(path: str | None = None) -> dict[str, str]:
     """The abbreviation map (keys lower-case NFC, possibly several tokens)."""
     file = Path(path) if path else ABBREVIATIONS_FILE
-    data = load_yaml(file.read_text(encoding="utf-8")) or {}
+    data = read_yaml(file) or {}
     raw = data.get("abbreviations", {}) or {}
     return {nfc(str(k)).lower().strip(): nfc(str(v)).lower().strip() for k, v in raw.items()}
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from troly06.yamlfile import load_yaml
+from troly06.yamlfile import read_yaml
 
 MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
 
@@ -25,7 +25,7 @@ def catalogue() -> dict[str, Any]:
     """Every message, keyed ``"<area>.<key>"`` (read once per process)."""
     found: dict[str, Any] = {}
     for path in sorted(MESSAGES_DIR.glob("*.yaml")):
-        data = load_yaml(path.read_text(encoding="utf-8")) or {}
+        data = read_yaml(path) or {}
         if not isinstance(data, dict):
             raise ValueError(f"{path.name}: a mapping of message keys expected")
         found.update({f"{path.stem}.{key}": value for key, value in data.items()})
