@@ -74,14 +74,19 @@ static const e5f_matrix *e5f_get(const block_q4_0 *W, int nout, int nin) {
 #pragma omp critical(e5f_cache_lock)
     {
         if (e5f_isa < 0) e5f_isa = e5f_pick_isa();
-        for (int i = 0; i < e5f_count && !hit; i++) {
+        e5f_matrix *slot = NULL;
+        for (int i = 0; i < e5f_count && !hit && !slot; i++) {
             e5f_matrix *c = &e5f_cache[i];
             if (c->key == (const void *)W && c->nout == nout && c->nin == nin) {
                 if (c->probe == probe) hit = c;
-                else { c->key = NULL; }      /* stale: another model now lives here */
+                else {  /* stale: the model that owned it was freed, another lives here now */
+                    free(c->w); free(c->d); c->w = NULL; c->d = NULL; c->key = NULL;
+                    slot = c;
+                }
             }
         }
-        if (!hit && e5f_count < E5F_MAX_MATRICES) {
+        if (!hit && !slot && e5f_count < E5F_MAX_MATRICES) slot = &e5f_cache[e5f_count];
+        if (!hit && slot) {
             int nb = nin / QK;
             uint8_t *w = (uint8_t *)aligned_alloc(64, ((size_t)nout * nin + 63) / 64 * 64);
             float *d = (float *)malloc((size_t)nout * nb * sizeof(float));
@@ -93,9 +98,10 @@ static const e5f_matrix *e5f_get(const block_q4_0 *W, int nout, int nin) {
                         d[r * nb + b] = fp16_to_fp32(blk->d);
                         for (int j = 0; j < 16; j++) { o[j] = blk->qs[j] & 0x0F; o[j + 16] = blk->qs[j] >> 4; }
                     }
-                e5f_matrix *c = &e5f_cache[e5f_count++];
-                c->key = W; c->probe = probe; c->nout = nout; c->nin = nin; c->w = w; c->d = d;
-                hit = c;
+                if (slot == &e5f_cache[e5f_count]) e5f_count++;
+                slot->key = W; slot->probe = probe; slot->nout = nout; slot->nin = nin;
+                slot->w = w; slot->d = d;
+                hit = slot;
             } else {
                 free(w); free(d);
             }
