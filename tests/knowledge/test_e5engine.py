@@ -132,3 +132,66 @@ def test_encoder_engine_choice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
     assert (enc.engine, ref.engine) == ("troly06", "bundled")
     texts = ["Làm lại căn cước bị mất ở đâu?"]
     assert float((enc.encode_queries(texts) * ref.encode_queries(texts)).sum()) >= e5build.MIN_COSINE
+
+
+# A harness of its own around kernel.c: random 4-bit matrices of shapes e5-small never has
+# (rows not a multiple of 4 or 16, an odd number of blocks), every path against plain C.
+HARNESS = r"""
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#define QK 32
+typedef struct __attribute__((packed)) { uint16_t d; uint8_t qs[16]; } block_q4_0;
+static float fp16_to_fp32(uint16_t h) {  /* normal numbers only: the harness makes no others */
+    uint32_t f = ((uint32_t)(h & 0x8000) << 16) | ((((h >> 10) & 0x1F) - 15 + 127) << 23)
+               | ((uint32_t)(h & 0x3FF) << 13);
+    float out; memcpy(&out, &f, 4); return out;
+}
+#include "kernel.c"
+int main(int argc, char **argv) {
+    int L = atoi(argv[1]), nout = atoi(argv[2]), nin = atoi(argv[3]), nb = nin / QK;
+    srand(7);
+    block_q4_0 *W = malloc(sizeof(block_q4_0) * nout * nb);
+    for (int i = 0; i < nout * nb; i++) {
+        W[i].d = (uint16_t)(0x2000 + rand() % 0x800);  /* small positive scales */
+        for (int j = 0; j < 16; j++) W[i].qs[j] = (uint8_t)(rand() & 0xFF);
+    }
+    float *bias = malloc(sizeof(float) * nout), *Y = malloc(sizeof(float) * L * nout);
+    for (int r = 0; r < nout; r++) bias[r] = (float)(rand() % 100) / 50.f - 1.f;
+    int8_t *aq = malloc(L * nin); float *ad = malloc(sizeof(float) * L * nb);
+    int32_t *as = malloc(sizeof(int32_t) * L * nb);
+    for (int t = 0; t < L; t++)
+        for (int b = 0; b < nb; b++) {
+            int32_t s = 0;
+            for (int j = 0; j < QK; j++) { int8_t v = (int8_t)(rand() % 255 - 127); aq[t * nin + b * QK + j] = v; s += v; }
+            ad[t * nb + b] = (float)(rand() % 1000 + 1) / 1e5f; as[t * nb + b] = s;
+        }
+    matmul_q4q8(W, bias, aq, ad, as, Y, L, nout, nin);
+    printf("%d\n", e5f_isa);
+    for (int i = 0; i < L * nout; i++) printf("%.7g\n", Y[i]);
+    return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("shape", [(3, 7, 64), (5, 33, 96), (2, 16, 384), (1, 1, 32)])
+def test_kernel_paths_agree_on_odd_shapes(tmp_path: Path, shape: tuple[int, int, int]) -> None:
+    src = tmp_path / "harness.c"
+    src.write_text(HARNESS, encoding="utf-8")
+    exe = tmp_path / "harness"
+    subprocess.run(["gcc", "-O2", "-fopenmp", f"-I{e5build.KERNEL.parent}", str(src), "-o",
+                    str(exe), "-lm"], check=True, capture_output=True, timeout=120)
+    outputs = {}
+    for isa in ("vnni", "avx2", "c"):
+        done = subprocess.run([str(exe), *map(str, shape)], capture_output=True, text=True,
+                              check=True, env=dict(os.environ, TROLY06_E5_ISA=isa), timeout=60)
+        lines = done.stdout.split()
+        outputs[isa] = (int(lines[0]), [float(x) for x in lines[1:]])
+    assert outputs["c"][0] == 0
+    reference = outputs["c"][1]
+    assert len(reference) == shape[0] * shape[1]
+    for isa, (_, values) in outputs.items():
+        scale = max(abs(v) for v in reference) or 1.0
+        assert max(abs(a - b) for a, b in zip(values, reference, strict=True)) <= 1e-4 * scale, isa
