@@ -239,7 +239,8 @@ def _rest_asker(base: str):  # noqa: ANN202 - a closure
             (s for s in statuses if s), "not_sure")
         entry = next((str(c["entry_id"]) for c in customs
                       if c.get("status") == "answered" and c.get("entry_id")), "")
-        return real_eval.Reply(status, text, entry)
+        offered = tuple(str(t) for c in customs for t in c.get("suggestions") or ())
+        return real_eval.Reply(status, text, entry, offered)
 
     return ask
 
@@ -321,7 +322,8 @@ def _retrained(name: str, flags: list[str], parts: Components) -> Components:
 
 def _cli_reply(question: str, parts: Components) -> real_eval.Reply:
     result = answer(question, components=parts)
-    return real_eval.Reply(result.status, result.answer, result.entry_id or "")
+    return real_eval.Reply(result.status, result.answer, result.entry_id or "",
+                           tuple(result.suggestions))
 
 
 def export_real_unjudged(rows: list[dict], out: Path, k: int = 3) -> int:

@@ -8,6 +8,10 @@ facts of the page's published answer (current law). A reply is:
 * **not sure**: the honest "I don't know, ask here" reply;
 * for an out-of-domain row, **refused** when the reply is a refusal or a not-sure.
 
+A not-sure reply offers up to three entry titles as buttons. An in-scope not-sure row is
+also scored **one tap away** when asking one of them (what tapping the button sends) gets an
+answer holding a key fact: the citizen reaches the fact with one more tap, not by retyping.
+
 Key facts are matched on folded text (no diacritics, lower case), with number formats
 unified ("07" = "7", "500.000" = "500000"). That strict match misses a fact written another
 way ("khi đến tuổi 25, 40, 60" for "25 tuổi") and can hit one written in another context, so
@@ -51,6 +55,7 @@ class Reply:
     status: str
     text: str
     entry_id: str = ""
+    suggestions: tuple[str, ...] = ()  # not sure: the entry titles offered as buttons
 
 
 SPLITS = ("dev", "heldout", "fresh")
@@ -115,10 +120,22 @@ def judged_verdict(row: dict, reply: Reply, strict: str,
     return "correct" if judged[key] else "wrong"
 
 
+def one_tap(row: dict, reply: Reply, ask: Callable[[str], Reply]) -> bool:
+    """An in-scope not-sure reply one of whose suggestions, asked as tapping its button
+    asks it, is answered with a key fact of the row."""
+    if not row.get("in_scope") or reply.status != "not_sure":
+        return False
+    for title in reply.suggestions:
+        picked = ask(title)
+        if picked.status == "answered" and facts_found(row, picked.text):
+            return True
+    return False
+
+
 def evaluate(rows: list[dict], ask: Callable[[str], Reply],
              judged: dict[tuple[str, str], bool] | None = None) -> list[dict]:
     """Ask every row; return rows with ``verdict`` (strict), ``judged_verdict``,
-    ``status``, ``reply`` and ``entry_id`` added."""
+    ``one_tap``, ``status``, ``reply`` and ``entry_id`` added."""
     judged = load_judged() if judged is None else judged
     out = []
     for row in rows:
@@ -126,6 +143,7 @@ def evaluate(rows: list[dict], ask: Callable[[str], Reply],
         strict = judge(row, reply)
         out.append({**row, "verdict": strict,
                     "judged_verdict": judged_verdict(row, reply, strict, judged),
+                    "one_tap": one_tap(row, reply, ask),
                     "status": reply.status, "reply": reply.text, "entry_id": reply.entry_id})
     return out
 
@@ -143,6 +161,7 @@ def summary(results: list[dict]) -> dict[str, float]:
         "key_fact": pct(sum(r["verdict"] == "correct" for r in ins), len(ins)),
         "wrong": pct(sum(r["verdict"] == "wrong" for r in ins), len(ins)),
         "not_sure": pct(sum(r["verdict"] == "not_sure" for r in ins), len(ins)),
+        "one_tap": pct(sum(bool(r.get("one_tap")) for r in ins), len(ins)),
         "all_facts": pct(sum(r["verdict"] == "correct"
                              and facts_found(r, r["reply"]) == len(r["key_facts"])
                              for r in ins), len(ins)),
@@ -173,10 +192,11 @@ def by_batch(results: list[dict]) -> dict[str, dict[str, float]]:
 def fmt(name: str, s: dict[str, float]) -> str:
     """One line of the report."""
     if not s["n_in_scope"]:
-        return f"{name:<22} {'':>60} OOD refused {s['ood_refused']:5.1f}% (n={s['n_ood']})"
+        return f"{name:<22} {'':>75} OOD refused {s['ood_refused']:5.1f}% (n={s['n_ood']})"
     return (f"{name:<22} n={s['n_in_scope']:<3} key fact {s['key_fact']:5.1f}%  "
             f"wrong {s['wrong']:5.1f}%  not sure {s['not_sure']:5.1f}%  "
-            f"all facts {s['all_facts']:5.1f}%  | judged: key fact {s['judged_key_fact']:5.1f}%"
+            f"one tap {s.get('one_tap', 0.0):5.1f}%  all facts {s['all_facts']:5.1f}%  "
+            f"| judged: key fact {s['judged_key_fact']:5.1f}%"
             f"  wrong {s['judged_wrong']:5.1f}%"
             + (f"  OOD refused {s['ood_refused']:5.1f}% (n={s['n_ood']})" if s["n_ood"] else ""))
 

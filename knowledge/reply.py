@@ -3,7 +3,8 @@
 Both ways a citizen gets a knowledge answer use it: the Rasa action
 (``actions/knowledge_search.py``) and the gateways' degraded path when Rasa is down
 (``gateways/chat.py``). So both carry the same sources line, the same feedback or suggestion
-buttons and the same ``custom`` block (``status``, ``entry_id``, ``sources``) that channels
+buttons and the same ``custom`` block (``status``, ``entry_id``, ``sources``,
+``suggestions``) that channels
 and portals read. The personal-data note is added by :func:`knowledge.answer` itself, from
 what the gateway found (``pii_found``), never by looking for mask strings.
 """
@@ -31,4 +32,7 @@ def render_answer(result: dict[str, Any]) -> dict[str, Any]:
                    or buttons("chat.topic_buttons"))
     return {"text": text, "buttons": offered,
             "custom": {"sources": sources, "status": status,
-                       "entry_id": result.get("entry_id")}}
+                       "entry_id": result.get("entry_id"),
+                       # the buttons that are entry titles (a portal can tell them apart)
+                       "suggestions": list(result.get("suggestions") or [])
+                       if status == "not_sure" else []}}

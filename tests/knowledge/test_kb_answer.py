@@ -139,3 +139,19 @@ def test_expired_rule_is_not_served(fixture_index: KnowledgeIndex,
     finally:
         monkeypatch.undo()
         get_settings.cache_clear()
+
+
+def test_the_custom_block_names_the_suggestion_buttons_only_when_not_sure() -> None:
+    """Portals and the eval read which buttons are entry titles from ``custom.suggestions``."""
+    from knowledge.reply import render_answer
+
+    offered = ["Cấp đổi thẻ căn cước", "Cấp lại thẻ căn cước"]
+    unsure = render_answer({"answer": "Mình chưa chắc…", "status": "not_sure",
+                            "suggestions": offered})
+    assert unsure["custom"]["suggestions"] == offered
+    assert [b["payload"] for b in unsure["buttons"]] == offered
+    answered = render_answer({"answer": "Lệ phí 50.000 đồng", "status": "answered",
+                              "sources": [], "suggestions": offered})
+    assert answered["custom"]["suggestions"] == []
+    bare = render_answer({"answer": "Mình chưa chắc…", "status": "not_sure"})
+    assert bare["custom"]["suggestions"] == [] and bare["buttons"]  # the topic buttons

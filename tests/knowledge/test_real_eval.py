@@ -24,6 +24,38 @@ def test_strict_match_folds_diacritics_and_number_formats() -> None:
     assert real_eval.judge({**ROW, "in_scope": False}, Reply("refused", "")) == "refused"
 
 
+def test_a_not_sure_reply_is_one_tap_away_only_when_a_suggestion_answers_with_a_key_fact(
+) -> None:
+    replies = {
+        ROW["question"]: Reply("not_sure", "Mình chưa chắc…", suggestions=("Lệ phí", "Tuổi")),
+        "Lệ phí": Reply("answered", "Cấp đổi 50.000 đồng"),
+        "Tuổi": Reply("answered", "Đổi thẻ khi đủ 25 tuổi"),
+    }
+    asked: list[str] = []
+
+    def ask(q: str) -> Reply:
+        asked.append(q)
+        return replies[q]
+
+    [result] = real_eval.evaluate([ROW], ask, {})
+    assert result["verdict"] == "not_sure" and result["one_tap"] is True
+    assert asked == [ROW["question"], "Lệ phí", "Tuổi"]  # each button asked as tapped
+    # the fact only in a suggestion that is itself not answered: not one tap away
+    replies["Tuổi"] = Reply("not_sure", "25 tuổi")
+    assert real_eval.evaluate([ROW], ask, {})[0]["one_tap"] is False
+    # an answer, or an out-of-domain row, never asks its suggestions
+    asked.clear()
+    replies[ROW["question"]] = Reply("answered", "25 tuổi", suggestions=("Tuổi",))
+    assert real_eval.evaluate([ROW], ask, {})[0]["one_tap"] is False
+    replies[ROW["question"]] = Reply("not_sure", "", suggestions=("Tuổi",))
+    assert real_eval.evaluate([{**ROW, "in_scope": False}], ask, {})[0]["one_tap"] is False
+    assert asked == [ROW["question"], ROW["question"]]
+    s = real_eval.summary(real_eval.evaluate([ROW, {**ROW, "id": "rqx-002"}],
+                                             lambda q: Reply("not_sure", "")
+                                             if q == ROW["question"] else replies[q], {}))
+    assert s["one_tap"] == 0.0 and "one tap   0.0%" in real_eval.fmt("x", s)
+
+
 def test_the_judge_decides_for_the_entry_it_judged_and_only_for_that_one() -> None:
     judged = {("rqx-001", "cc_tuoi_doi_the"): True, ("rqx-001", "cc_le_phi"): False}
     reply = Reply("answered", "khi đến tuổi 25, 40, 60", "cc_tuoi_doi_the")
