@@ -13,14 +13,16 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import latest_text
-from actions.knowledge_search import ask_knowledge, send_answer
+from actions.question_first import answered_instead
 from troly06.wording import buttons, say
 from troly06.yamlfile import read_yaml
 
 HANDOFF_FILE = Path(__file__).with_name("data") / "handoff.yaml"
 # A request for a person is short ("cho tôi gặp cán bộ", "mình muốn nói chuyện với người
 # thật được không"); a longer message read as one is usually a question addressed to the
-# authorities ("Bộ Công an cho tôi hỏi, …"), answered first when the KB is sure of it.
+# authorities ("Bộ Công an cho tôi hỏi, …"), answered first when the KB is sure of it, even
+# when it names an official. A short one that names no person (actions/question_first.py)
+# is a question too.
 LONG_MESSAGE_WORDS = 25
 
 
@@ -44,11 +46,12 @@ class ActionHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
-        """Reply with the contacts, or answer a long question the KB is sure of."""
-        if len(latest_text(tracker).split()) > LONG_MESSAGE_WORDS:
-            result = await ask_knowledge(tracker)
-            if result is not None and result.get("status") == "answered":
-                return send_answer(dispatcher, result, buttons("handoff.offer_buttons"))
+        """Reply with the contacts, or answer a question the KB is sure of."""
+        long = len(latest_text(tracker).split()) > LONG_MESSAGE_WORDS
+        answered = await answered_instead(dispatcher, tracker, "human_handoff",
+                                          buttons("handoff.offer_buttons"), force=long)
+        if answered is not None:
+            return answered
         dispatcher.utter_message(text=handoff_text(),
                                  buttons=[{"title": say("chat.back_to_menu"), "payload": "/start"}],
                                  json_message={"handoff": "request"})

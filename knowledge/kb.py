@@ -27,6 +27,7 @@ import yaml
 
 from knowledge.dated import longest, without_until
 from knowledge.dated import problems as dated_problems
+from knowledge.normalize import folded_words
 from troly06.yamlfile import read_yaml
 
 log = logging.getLogger(__name__)
@@ -232,6 +233,9 @@ def validate_entries(kb_dir: Path) -> list[str]:
     (including successors and supersedes that name no entry)."""
     problems: list[str] = []
     seen: dict[str, str] = {}
+    # a not-sure reply offers entry titles as buttons and tapping one asks that title, so two
+    # entries must never share one (compared folded: "Hộ chiếu" = "ho chieu")
+    titles: dict[str, str] = {}
     raw = read_raw(kb_dir)
     for name, item in raw:
         eid = _text(item.get("id")) if isinstance(item, dict) else "?"
@@ -240,6 +244,10 @@ def validate_entries(kb_dir: Path) -> list[str]:
         if eid in seen:
             problems.append(f"{name}: {eid}: duplicate id (also in {seen[eid]})")
         seen.setdefault(eid, name)
+        title = folded_words(_text(item.get("title"))).strip() if isinstance(item, dict) else ""
+        if title and title in titles and titles[title] != eid:
+            problems.append(f"{name}: {eid}: same title as {titles[title]}")
+        titles.setdefault(title, eid)
     for name, item in raw:
         if not isinstance(item, dict):
             continue

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
+import yaml
 
 from knowledge.audit import audit, blocking, defunct_mentions
 from knowledge.focus import find_focus, names_no_subject
-from knowledge.kb import Entry, LegalBasis, entry_problems
+from knowledge.kb import Entry, LegalBasis, entry_problems, validate_entries
+from knowledge.normalize import strip_diacritics
 from knowledge.ranking import asked_aspects
 
 
@@ -208,3 +211,20 @@ def test_cues_match_as_written_when_the_message_has_diacritics() -> None:
              "khai bao. cho em hoi dang ky tam tru o dau a")
     assert find_focus(plain).parts[0].startswith("dang ky tam tru o dau")
 
+
+
+def test_two_entries_may_not_share_a_title_even_written_without_diacritics(
+        tmp_path: Path) -> None:
+    """A not-sure reply's buttons ask an entry's title: a shared title could not tell them
+    apart (the real KB had two "Cấp hộ chiếu phổ thông trực tuyến" until session 20)."""
+    from troly06.yamlfile import read_yaml
+
+    fixture = Path(__file__).resolve().parent.parent / "data" / "kb_fixture" / "data"
+    data = read_yaml(fixture / "fixture.yaml")
+    assert validate_entries(fixture) == []
+    first, second = data["entries"][0], data["entries"][1]
+    second["title"] = strip_diacritics(first["title"]).upper()
+    (tmp_path / "fixture.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
+                                           encoding="utf-8")
+    assert validate_entries(tmp_path) == [
+        f"fixture.yaml: {second['id']}: same title as {first['id']}"]
