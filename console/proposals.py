@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from handoff.db import aware, engine, now
 from handoff.models import Proposal
 from knowledge.kb import entry_problems, read_raw
+from knowledge.normalize import folded_words
 from troly06.yamlfile import read_yaml
 
 PUBLISHED_FILE = "console_published.yaml"
@@ -81,7 +82,9 @@ def clean_entry(body: dict[str, Any]) -> dict[str, Any]:
 
 def propose(url: str, author: str, body: dict[str, Any], kb_dir: Path) -> ProposalView:
     """Store a proposal for review; ProposalError("invalid", problems) when the entry is
-    not a valid schema-v2 entry, or ("id_exists") for an id of a curated KB file."""
+    not a valid schema-v2 entry, ("id_exists") for an id of a curated KB file, or
+    ("title_exists") for the title of another entry (a not-sure reply's button asks an
+    entry's title, so two entries sharing one would make the KB fail validation)."""
     entry = clean_entry(body)
     entry.setdefault("tags", [])
     problems = entry_problems(entry)
@@ -91,6 +94,12 @@ def propose(url: str, author: str, body: dict[str, Any], kb_dir: Path) -> Propos
                if name != PUBLISHED_FILE and isinstance(item, dict)}
     if entry["id"] in curated:
         raise ProposalError("id_exists", [f"{entry['id']} is a curated entry"], 409)
+    title = folded_words(str(entry["title"])).strip()
+    clash = [str(item.get("id")) for _, item in read_raw(kb_dir) if isinstance(item, dict)
+             and item.get("id") != entry["id"]
+             and folded_words(str(item.get("title", ""))).strip() == title]
+    if clash:
+        raise ProposalError("title_exists", [f"same title as {clash[0]}"], 409)
     with Session(engine(url), expire_on_commit=False) as s:
         row = Proposal(entry_id=entry["id"], body=json.dumps(entry, ensure_ascii=False),
                        status="pending", author=author, created_at=now(), note="")

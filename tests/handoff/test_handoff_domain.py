@@ -134,10 +134,11 @@ def test_unanswered_questions_group_by_meaning_with_the_real_encoder() -> None:
     assert [g.to_dict()["count"] for g in groups] == [4, 1]
 
 
-def _entry(eid: str = "console_doi_ten_vneid") -> dict[str, object]:
+def _entry(eid: str = "console_doi_ten_vneid", title: str = "Đổi họ tên hiển thị trên tài "
+           "khoản VNeID") -> dict[str, object]:
     return {
         "id": eid, "kind": "faq", "topic": "dinh_danh",
-        "title": "Đổi họ tên hiển thị trên tài khoản VNeID",
+        "title": title,
         "answer": ("Họ tên trên VNeID lấy từ Cơ sở dữ liệu quốc gia về dân cư. Muốn đổi, bạn "
                    "làm thủ tục thay đổi, cải chính hộ tịch tại UBND cấp xã; sau khi dữ liệu "
                    "dân cư cập nhật, tài khoản VNeID tự hiển thị tên mới."),
@@ -155,14 +156,18 @@ def test_proposals_need_a_second_person_and_publish_valid_yaml(url: str, tmp_pat
                                                                 ) -> None:
     kb = tmp_path / "kb"
     kb.mkdir()
-    (kb / "base.yaml").write_text(yaml.safe_dump({"entries": [{**_entry("goc_1")}]},
-                                                 allow_unicode=True), encoding="utf-8")
+    (kb / "base.yaml").write_text(yaml.safe_dump(
+        {"entries": [_entry("goc_1", "Tài khoản VNeID bị khoá")]}, allow_unicode=True),
+        encoding="utf-8")
     with pytest.raises(ProposalError) as exc:
         propose(url, "bientap1", {**_entry(), "answer": "ngắn"}, kb)
     assert exc.value.code == "invalid" and exc.value.problems
     with pytest.raises(ProposalError) as exc:
         propose(url, "bientap1", _entry("goc_1"), kb)
     assert exc.value.code == "id_exists"
+    with pytest.raises(ProposalError) as exc:   # a title is a button's question: unique
+        propose(url, "bientap1", _entry(title="tai khoan VNEID bi khoa"), kb)
+    assert exc.value.code == "title_exists" and "goc_1" in exc.value.problems[0]
     p = propose(url, "bientap1", _entry(), kb)
     with pytest.raises(ProposalError) as exc:
         publish(url, p.id, kb)
