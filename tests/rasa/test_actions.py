@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
@@ -76,7 +77,8 @@ async def test_feedback_is_stored_masked(app_db) -> None:
                            slots={"last_answer_id": "cccd_renewal_where",
                                   "last_answer_kind": "knowledge:answered"})
     dispatcher, events = await _run(ActionStoreFeedback(), tracker)
-    assert events == [] and dispatcher.messages == []
+    assert events == []
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_feedback_sorry"]
     (row,) = list_feedback()
     assert row.rating == "down"
     assert row.channel == "telegram"
@@ -89,8 +91,10 @@ async def test_positive_feedback_rating(app_db) -> None:
     from actions.feedback import ActionStoreFeedback
     from troly06.feedback import feedback_summary
 
-    await _run(ActionStoreFeedback(), make_tracker("đúng rồi", "feedback_positive"))
+    dispatcher, _ = await _run(ActionStoreFeedback(),
+                               make_tracker("đúng rồi", "feedback_positive"))
     assert feedback_summary() == {"up": 1, "down": 0, "total": 1}
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_feedback_thanks"]
 
 
 # --- handoff ----------------------------------------------------------------------------
@@ -148,17 +152,38 @@ def _titles_the_kb_answers(intent: str, n: int = 3) -> list[str]:
     raise AssertionError("no entry title the KB answers")
 
 
-@pytest.mark.parametrize("intent", ["human_handoff", "provide_personal_info", "help"])
-async def test_a_question_read_as_another_intent_is_answered(intent: str) -> None:
-    """A short question that names no person, no number and no request for help, read by
-    the NLU as one of these intents, gets the KB's answer (the handoff offered as a button),
-    not the intent's reply."""
-    pytest.importorskip("knowledge")
+@pytest.fixture
+def feedback_db(app_db, monkeypatch: pytest.MonkeyPatch):
+    """A fresh database for feedback rows, with the KB judged at the real today."""
+    from troly06.config import get_settings
+
+    monkeypatch.delenv("TROLY06_TODAY", raising=False)
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()
+
+
+def _action_for(intent: str) -> Any:
+    from actions.feedback import ActionStoreFeedback
     from actions.handoff import ActionHandoff
     from actions.question_first import ActionHelp, ActionPiiNotice
 
-    action = {"human_handoff": ActionHandoff(), "provide_personal_info": ActionPiiNotice(),
-              "help": ActionHelp()}[intent]
+    return {"human_handoff": ActionHandoff(), "provide_personal_info": ActionPiiNotice(),
+            "help": ActionHelp(), "feedback_positive": ActionStoreFeedback(),
+            "feedback_negative": ActionStoreFeedback()}[intent]
+
+
+@pytest.mark.parametrize("intent", ["human_handoff", "provide_personal_info", "help",
+                                    "feedback_positive", "feedback_negative"])
+async def test_a_question_read_as_another_intent_is_answered(intent: str,
+                                                            feedback_db) -> None:
+    """A short question that names no person, no number, no request for help and no verdict,
+    read by the NLU as one of these intents, gets the KB's answer (the handoff offered as a
+    button), not the intent's reply; feedback it is not, so none is stored."""
+    pytest.importorskip("knowledge")
+    from troly06.feedback import feedback_summary
+
+    action = _action_for(intent)
     for title in _titles_the_kb_answers(intent):
         dispatcher, events = await _run(action, make_tracker(title, intent))
         assert dispatcher.messages[0]["custom"]["status"] == "answered", title
@@ -167,6 +192,7 @@ async def test_a_question_read_as_another_intent_is_answered(intent: str) -> Non
             "last_answer_kind"] == "knowledge:answered"
         if intent == "human_handoff":
             assert "Gặp cán bộ hỗ trợ" in [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert feedback_summary()["total"] == 0
 
 
 @pytest.mark.parametrize(("intent", "text", "reply"), [
@@ -176,19 +202,24 @@ async def test_a_question_read_as_another_intent_is_answered(intent: str) -> Non
     ("provide_personal_info", "[số điện thoại đã ẩn]", "utter_pii_notice"),
     ("help", "bạn làm được gì", "utter_help"),
     ("help", "tro giup", "utter_help"),
+    ("feedback_negative", "sai rồi", "utter_feedback_sorry"),
+    ("feedback_negative", "👎", "utter_feedback_sorry"),
+    ("feedback_negative", "trả lời sai rồi, tôi hỏi cấp đổi căn cước ở đâu",
+     "utter_feedback_sorry"),
+    ("feedback_positive", "👍", "utter_feedback_thanks"),
+    ("feedback_positive", "dung roi, cam on", "utter_feedback_thanks"),
 ])
 async def test_what_the_intent_really_is_keeps_its_own_reply(intent: str, text: str,
-                                                             reply: str | None) -> None:
-    """A request for a person, a bare number, a request for help: the intent's own reply (a
-    message naming its cue is not sent to the KB at all)."""
+                                                             reply: str | None,
+                                                             feedback_db) -> None:
+    """A request for a person, a bare number, a request for help, a verdict on the answer:
+    the intent's own reply (a message naming its cue is not sent to the KB at all)."""
     pytest.importorskip("knowledge")
-    from actions.handoff import ActionHandoff
-    from actions.question_first import ActionHelp, ActionPiiNotice
+    from troly06.feedback import feedback_summary
 
-    action = {"human_handoff": ActionHandoff(), "provide_personal_info": ActionPiiNotice(),
-              "help": ActionHelp()}[intent]
-    dispatcher, events = await _run(action, make_tracker(text, intent))
+    dispatcher, events = await _run(_action_for(intent), make_tracker(text, intent))
     assert events == []
+    assert feedback_summary()["total"] == (1 if intent.startswith("feedback") else 0)
     if reply is None:
         assert dispatcher.messages[0]["custom"] == {"handoff": "request"}
     else:
