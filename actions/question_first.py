@@ -46,8 +46,10 @@ async def answered_instead(dispatcher: CollectingDispatcher, tracker: Tracker, i
                            force: bool = False) -> list[EventType] | None:
     """Answer the latest message from the KB when it is a question read as ``intent`` (it
     names none of the intent's cues, or ``force``) and the KB is sure; None otherwise, so the
-    caller sends the intent's own reply."""
-    if not force and says_intent(intent, latest_text(tracker)):
+    caller sends the intent's own reply. A message without a word (a bare 👍) is never
+    asked: the KB has nothing to search for."""
+    text = latest_text(tracker)
+    if not folded_words(text).strip() or (not force and says_intent(intent, text)):
         return None
     result = await ask_knowledge(tracker)
     if result is None or result.get("status") != "answered":

@@ -153,8 +153,8 @@ def _titles_the_kb_answers(intent: str, n: int = 3) -> list[str]:
 
 
 @pytest.fixture
-def feedback_db(app_db, monkeypatch: pytest.MonkeyPatch):
-    """A fresh database for feedback rows, with the KB judged at the real today."""
+def real_today_db(app_db, monkeypatch: pytest.MonkeyPatch):
+    """A fresh database (feedback rows are counted), with the KB judged at the real today."""
     from troly06.config import get_settings
 
     monkeypatch.delenv("TROLY06_TODAY", raising=False)
@@ -176,7 +176,7 @@ def _action_for(intent: str) -> Any:
 @pytest.mark.parametrize("intent", ["human_handoff", "provide_personal_info", "help",
                                     "feedback_positive", "feedback_negative"])
 async def test_a_question_read_as_another_intent_is_answered(intent: str,
-                                                            feedback_db) -> None:
+                                                            real_today_db) -> None:
     """A short question that names no person, no number, no request for help and no verdict,
     read by the NLU as one of these intents, gets the KB's answer (the handoff offered as a
     button), not the intent's reply; feedback it is not, so none is stored."""
@@ -211,7 +211,7 @@ async def test_a_question_read_as_another_intent_is_answered(intent: str,
 ])
 async def test_what_the_intent_really_is_keeps_its_own_reply(intent: str, text: str,
                                                              reply: str | None,
-                                                             feedback_db) -> None:
+                                                             real_today_db) -> None:
     """A request for a person, a bare number, a request for help, a verdict on the answer:
     the intent's own reply (a message naming its cue is not sent to the KB at all)."""
     pytest.importorskip("knowledge")
